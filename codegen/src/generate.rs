@@ -1,0 +1,330 @@
+//! Handing the normalised document to progenitor, safely, and formatting what it returns.
+//!
+//! progenitor and typify panic on some inputs. Every call into them runs under
+//! `catch_unwind` with a quiet panic hook; when the whole document fails, the failing
+//! operations and schemas are found by bisection, left out, and reported as skipped, so
+//! one unsupported corner never takes the whole client down.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Mutex;
+
+use openapiv3::OpenAPI;
+use progenitor_impl::{
+    CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle,
+};
+use proc_macro2::TokenStream;
+use serde_json::{json, Value};
+
+use crate::error::{pointer, CodegenError};
+use crate::load::HTTP_METHODS;
+use crate::report::Skipped;
+
+/// Extra derives and other knobs of the generated code.
+#[derive(Debug, Clone, Default)]
+pub struct GenerateOptions {
+    /// Derive `schemars::JsonSchema` on every generated type.
+    pub json_schema: bool,
+}
+
+/// The generated client and what was left out of it.
+pub struct Generation {
+    /// Tokens of the client (types, builders, `Client`).
+    pub tokens: TokenStream,
+    /// Operations and schemas that could not be generated.
+    pub skipped: Vec<Skipped>,
+    /// Number of component schemas that became free-form because they could not be generated.
+    pub schemas_skipped: usize,
+    /// The document as generated (after removing what was skipped).
+    pub document: Value,
+}
+
+fn settings(options: &GenerateOptions) -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote! { crate::client::ClientState })
+        .with_crate("calcom", CrateVers::Any, None)
+        .with_derive("PartialEq");
+    if options.json_schema {
+        settings.with_derive("schemars::JsonSchema");
+    }
+    settings
+}
+
+/// Serialises panics of generator runs: the panic hook is process-wide.
+static HOOK_LOCK: Mutex<()> = Mutex::new(());
+
+/// Runs progenitor once; `Err` carries its error or panic message.
+fn try_generate(doc: &Value, options: &GenerateOptions) -> Result<TokenStream, String> {
+    let spec: OpenAPI = match serde_path_to_error::deserialize(doc) {
+        Ok(spec) => spec,
+        Err(e) => return Err(format!("at /{}: {}", e.path().to_string().replace('.', "/"), e.inner())),
+    };
+    let settings = settings(options);
+    let _guard = HOOK_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings).generate_tokens(&spec)
+    }));
+    panic::set_hook(previous);
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(payload) => Err(panic_message(payload.as_ref())),
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("generator panicked: {text}")
+}
+
+/// Checks that the normalised document deserialises as OpenAPI, pointing at the first
+/// value that does not.
+pub fn parse_openapi(file: &Path, doc: &Value) -> Result<OpenAPI, CodegenError> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let path = e.path().to_string();
+        let ptr = path_to_pointer(&path);
+        CodegenError::unreadable(file, ptr, format!("not valid OpenAPI 3.0: {}", e.inner()))
+    })
+}
+
+/// `paths./v2/a.get.parameters[0]` (serde_path_to_error) → `/paths/~1v2~1a/get/parameters/0`.
+fn path_to_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut segments = Vec::new();
+    // Keys may contain dots (`/v2/a.json`): split on dots that follow a non-`/` segment
+    // start is ambiguous, so keep it simple and faithful to serde_path_to_error's format.
+    for part in path.split('.') {
+        let mut rest = part;
+        while let Some(open) = rest.find('[') {
+            if open > 0 {
+                segments.push(rest[..open].to_string());
+            }
+            let close = rest[open..].find(']').map_or(rest.len(), |c| open + c);
+            segments.push(rest[open + 1..close].to_string());
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+        if !rest.is_empty() {
+            segments.push(rest.to_string());
+        }
+    }
+    pointer(segments)
+}
+
+/// Generates the client from the normalised `doc`, leaving out what cannot be generated.
+pub fn generate(
+    file: &Path,
+    doc: &Value,
+    options: &GenerateOptions,
+) -> Result<Generation, CodegenError> {
+    parse_openapi(file, doc)?;
+    let first = try_generate(doc, options);
+    let Err(first_error) = first else {
+        return Ok(Generation {
+            tokens: first.unwrap_or_default(),
+            skipped: Vec::new(),
+            schemas_skipped: 0,
+            document: doc.clone(),
+        });
+    };
+
+    let mut document = doc.clone();
+    let mut skipped = Vec::new();
+
+    // Schemas first: every operation depends on them.
+    let schema_names: Vec<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    let without_paths = |d: &Value| {
+        let mut d = d.clone();
+        d["paths"] = json!({});
+        d
+    };
+    if try_generate(&without_paths(&document), options).is_err() {
+        let bad = bisect(&schema_names, &mut |subset| {
+            let mut d = without_paths(&document);
+            for name in subset {
+                free_form_schema(&mut d, name);
+            }
+            try_generate(&d, options).is_ok()
+        });
+        for name in &bad {
+            let mut single = without_paths(&document);
+            for other in schema_names.iter().filter(|n| *n != name) {
+                free_form_schema(&mut single, other);
+            }
+            let reason = try_generate(&single, options)
+                .err()
+                .unwrap_or_else(|| "fails only together with other schemas".into());
+            free_form_schema(&mut document, name);
+            skipped.push(Skipped {
+                pointer: pointer(["components", "schemas", name]),
+                reason: format!("{reason}; typed as a free-form JSON value"),
+            });
+        }
+        if let Err(e) = try_generate(&without_paths(&document), options) {
+            return Err(CodegenError::unsupported(file, "/components/schemas", e));
+        }
+    }
+    let schemas_skipped = skipped.len();
+
+    let operations = operation_keys(&document);
+    if try_generate(&document, options).is_err() {
+        let bad = bisect(&operations, &mut |subset| {
+            let mut d = document.clone();
+            for key in subset {
+                remove_operation(&mut d, key);
+            }
+            try_generate(&d, options).is_ok()
+        });
+        for key in &bad {
+            let mut single = document.clone();
+            for other in operations.iter().filter(|k| *k != key) {
+                remove_operation(&mut single, other);
+            }
+            let reason = try_generate(&single, options)
+                .err()
+                .unwrap_or_else(|| "fails only together with other operations".into());
+            remove_operation(&mut document, key);
+            skipped.push(Skipped {
+                pointer: pointer(["paths", key.0.as_str(), key.1.as_str()]),
+                reason,
+            });
+        }
+    }
+    match try_generate(&document, options) {
+        Ok(tokens) => Ok(Generation {
+            tokens,
+            skipped,
+            schemas_skipped,
+            document,
+        }),
+        Err(e) => Err(CodegenError::unsupported(
+            file,
+            "",
+            format!("generation failed ({first_error}), and still fails after leaving out what could be isolated: {e}"),
+        )),
+    }
+}
+
+/// The smallest set of `items` whose removal makes `ok_without` pass, found by halving.
+/// `ok_without(subset)` must report whether generation succeeds with `subset` removed.
+fn bisect<T: Clone>(items: &[T], ok_without: &mut dyn FnMut(&[T]) -> bool) -> Vec<T> {
+    if !ok_without(items) {
+        // Removing everything does not help: the fault is elsewhere.
+        return Vec::new();
+    }
+    let mut culprits = Vec::new();
+    let mut removed: Vec<T> = Vec::new();
+    find_culprits(items, &mut removed, &mut culprits, ok_without);
+    culprits
+}
+
+/// Finds culprits among `candidates`, with `removed` already taken out.
+fn find_culprits<T: Clone>(
+    candidates: &[T],
+    removed: &mut Vec<T>,
+    culprits: &mut Vec<T>,
+    ok_without: &mut dyn FnMut(&[T]) -> bool,
+) {
+    if candidates.is_empty() {
+        return;
+    }
+    let with_culprits_removed: Vec<T> = removed.iter().chain(culprits.iter()).cloned().collect();
+    if ok_without(&with_culprits_removed) {
+        return;
+    }
+    if candidates.len() == 1 {
+        culprits.push(candidates[0].clone());
+        return;
+    }
+    let (left, right) = candidates.split_at(candidates.len() / 2);
+    // Look for culprits in the left half with the right half removed, then in the right.
+    let mark = removed.len();
+    removed.extend_from_slice(right);
+    find_culprits(left, removed, culprits, ok_without);
+    removed.truncate(mark);
+    find_culprits(right, removed, culprits, ok_without);
+}
+
+fn operation_keys(doc: &Value) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for m in HTTP_METHODS {
+                if item.get(m).is_some() {
+                    keys.push((path.clone(), m.to_string()));
+                }
+            }
+        }
+    }
+    keys
+}
+
+fn remove_operation(doc: &mut Value, key: &(String, String)) {
+    if let Some(item) = doc
+        .get_mut("paths")
+        .and_then(|p| p.get_mut(&key.0))
+        .and_then(Value::as_object_mut)
+    {
+        item.remove(&key.1);
+    }
+}
+
+fn free_form_schema(doc: &mut Value, name: &str) {
+    if let Some(schema) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.get_mut(name))
+    {
+        *schema = json!({});
+    }
+}
+
+/// Formats generated tokens as Rust source.
+pub fn format(file: &Path, tokens: TokenStream) -> Result<String, CodegenError> {
+    let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
+        CodegenError::unsupported(file, "", format!("generated code does not parse: {e}"))
+    })?;
+    Ok(prettyplease::unparse(&syntax))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bisect_finds_every_culprit() {
+        let items: Vec<u32> = (0..20).collect();
+        let bad = [3u32, 11, 17];
+        let mut calls = 0;
+        let found = bisect(&items, &mut |removed| {
+            calls += 1;
+            bad.iter().all(|b| removed.contains(b))
+        });
+        assert_eq!(found, bad);
+        assert!(calls < 40, "bisection used {calls} runs");
+        assert!(bisect(&items, &mut |_| true).is_empty());
+    }
+
+    #[test]
+    fn converts_serde_paths_to_pointers() {
+        assert_eq!(
+            path_to_pointer("paths./v2/a.get.parameters[0].in"),
+            "/paths/~1v2~1a/get/parameters/0/in"
+        );
+        assert_eq!(path_to_pointer("."), "");
+    }
+}

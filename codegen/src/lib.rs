@@ -1,0 +1,181 @@
+//! The generator behind the `calcom` crate.
+//!
+//! Pipeline: [`load`] a document → check it ([`refs`]) → [`passes::normalise`] it into
+//! something progenitor accepts, recording every change → [`generate()`](generate::generate)
+//! the client with progenitor, isolating and reporting anything it cannot handle →
+//! [`generate::format`] it. `build.rs` of the `calcom` crate calls [`build_script`]; the
+//! `calcom-codegen` binary calls [`check`].
+
+#![deny(missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub mod error;
+pub mod generate;
+pub mod load;
+pub mod passes;
+pub mod refs;
+pub mod report;
+pub mod tables;
+
+pub use error::{CodegenError, ErrorKind};
+pub use generate::GenerateOptions;
+pub use report::Report;
+
+/// Everything one generation produces.
+pub struct Output {
+    /// The client source (types, builders, `Client`), formatted.
+    pub client: String,
+    /// The per-operation table source.
+    pub operations: String,
+    /// The normalised document the client was generated from.
+    pub normalised: Value,
+    /// What was changed and what was left out.
+    pub report: Report,
+}
+
+fn count_operations(doc: &Value) -> usize {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .map(|paths| {
+            paths
+                .values()
+                .map(|item| load::HTTP_METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn count_schemas(doc: &Value) -> usize {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map_or(0, |s| s.len())
+}
+
+/// Loads, normalises and generates, but does not format; what `check` and `build.rs`
+/// share. Returns the report, the generated tokens and the normalised document.
+fn pipeline(
+    file: &Path,
+    doc: Value,
+    options: &GenerateOptions,
+) -> Result<(Report, generate::Generation, Vec<passes::OperationRecord>, Value), CodegenError> {
+    refs::check_alias_cycles(file, &doc)?;
+    let mut doc = doc;
+    let mut report = Report {
+        operations_total: count_operations(&doc),
+        schemas_total: count_schemas(&doc),
+        ..Report::default()
+    };
+    let (ctx, passes) = passes::normalise(&mut doc);
+    report.passes = passes;
+    let generation = generate::generate(file, &doc, options)?;
+    report.skipped = generation.skipped.clone();
+    report.operations_generated = count_operations(&generation.document);
+    report.schemas_generated = report.schemas_total - generation.schemas_skipped;
+    Ok((report, generation, ctx.operations, doc))
+}
+
+/// Loads, normalises and generates the client for `file` without compiling it.
+pub fn check(file: &Path, options: &GenerateOptions) -> Result<Report, CodegenError> {
+    let doc = load::load(file)?;
+    let (report, _, _, _) = pipeline(file, doc, options)?;
+    Ok(report)
+}
+
+/// Generates the formatted client and its tables for `file`.
+pub fn generate_file(file: &Path, options: &GenerateOptions) -> Result<Output, CodegenError> {
+    let doc = load::load(file)?;
+    generate_value(file, doc, options)
+}
+
+/// Generates the formatted client and its tables from an already parsed document.
+pub fn generate_value(
+    file: &Path,
+    doc: Value,
+    options: &GenerateOptions,
+) -> Result<Output, CodegenError> {
+    let (report, generation, records, normalised) = pipeline(file, doc, options)?;
+    let client = generate::format(file, generation.tokens)?;
+    let generated: Vec<&passes::OperationRecord> = records
+        .iter()
+        .filter(|r| {
+            generation
+                .document
+                .get("paths")
+                .and_then(|p| p.get(&r.path))
+                .and_then(|item| item.get(r.method.to_ascii_lowercase()))
+                .is_some()
+        })
+        .collect();
+    let operations = generate::format(file, tables::operations_table(&generated))?;
+    Ok(Output {
+        client,
+        operations,
+        normalised,
+        report,
+    })
+}
+
+/// What `build.rs` of the `calcom` crate runs.
+///
+/// Reads `openapi/openapi.json` (or `CALCOM_OPENAPI_SPEC`), writes `calcom_client.rs`,
+/// `calcom_operations.rs`, `openapi.normalised.json` and `codegen-report.txt` to
+/// `OUT_DIR`, prints the `rerun-if` lines and one warning per skipped item. On failure it
+/// prints the error (file, JSON pointer, reason) and exits with status 1: no backtrace.
+pub fn build_script() {
+    if let Err(e) = try_build_script() {
+        eprintln!("error: calcom could not generate its client: {e}");
+        println!("cargo:warning=calcom: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn try_build_script() -> Result<(), CodegenError> {
+    println!("cargo:rerun-if-env-changed=CALCOM_OPENAPI_SPEC");
+    println!("cargo:rerun-if-changed=build.rs");
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let spec = match std::env::var_os("CALCOM_OPENAPI_SPEC") {
+        Some(p) if !p.is_empty() => manifest_dir.join(p),
+        _ => manifest_dir.join("openapi/openapi.json"),
+    };
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
+        CodegenError::unreadable(&spec, "", "OUT_DIR is not set: run from a build script")
+    })?);
+    let options = GenerateOptions {
+        json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
+    };
+    let output = generate_file(&spec, &options)?;
+    for item in &output.report.skipped {
+        println!(
+            "cargo:warning=calcom: skipped {} in {}: {}",
+            item.pointer,
+            spec.display(),
+            item.reason
+        );
+    }
+    let write = |name: &str, contents: &str| {
+        std::fs::write(out_dir.join(name), contents).map_err(|e| CodegenError {
+            file: out_dir.join(name),
+            pointer: String::new(),
+            reason: format!("cannot write generated file: {e}"),
+            kind: ErrorKind::Output,
+        })
+    };
+    // Hand-written code that wraps a generated type compiles only when the type exists.
+    println!("cargo::rustc-check-cfg=cfg(calcom_service_account_key)");
+    let unions = output.report.passes.iter().find(|p| p.name == "named-unions");
+    if unions.is_some_and(|p| p.details.iter().any(|c| c.detail.ends_with("calcom::ServiceAccountKey"))) {
+        println!("cargo::rustc-cfg=calcom_service_account_key");
+    }
+    write("calcom_client.rs", &output.client)?;
+    write("calcom_operations.rs", &output.operations)?;
+    write(
+        "openapi.normalised.json",
+        &serde_json::to_string_pretty(&output.normalised).unwrap_or_default(),
+    )?;
+    write("codegen-report.txt", &output.report.to_text(true))?;
+    Ok(())
+}

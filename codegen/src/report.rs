@@ -1,0 +1,117 @@
+//! What the normaliser and the generator did to a document, for people and for CI.
+
+use serde::Serialize;
+
+/// One change a pass made, located by JSON pointer into the original document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// JSON pointer of the value that was changed.
+    pub pointer: String,
+    /// What was done, in a few words.
+    pub detail: String,
+}
+
+/// The changes one normalisation pass made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PassReport {
+    /// The pass's name, as listed by `calcom-codegen check`.
+    pub name: &'static str,
+    /// Number of changes (the length of `details`).
+    pub changes: usize,
+    /// Every change, in document order.
+    pub details: Vec<Change>,
+    /// Things worth a human's attention, such as a dangling `$ref`.
+    pub warnings: Vec<Change>,
+}
+
+impl PassReport {
+    /// An empty report for the pass `name`.
+    pub fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            ..Self::default()
+        }
+    }
+
+    /// Records one change.
+    pub fn change(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
+        self.details.push(Change {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        });
+        self.changes = self.details.len();
+    }
+
+    /// Records one change that also deserves a warning.
+    pub fn warn(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
+        let change = Change {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        };
+        self.warnings.push(change.clone());
+        self.details.push(change);
+        self.changes = self.details.len();
+    }
+}
+
+/// A part of the document that was left out of the generated client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// JSON pointer of the operation or schema.
+    pub pointer: String,
+    /// Why it could not be generated.
+    pub reason: String,
+}
+
+/// The whole story of one generation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Operations in the document.
+    pub operations_total: usize,
+    /// Operations that became client methods.
+    pub operations_generated: usize,
+    /// Component schemas in the document.
+    pub schemas_total: usize,
+    /// Component schemas that became Rust types.
+    pub schemas_generated: usize,
+    /// Each normalisation pass, in the order they ran.
+    pub passes: Vec<PassReport>,
+    /// Everything left out, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Report {
+    /// The closing line of `calcom-codegen check`.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "operations: {}/{} generated, schemas: {}/{} generated, skipped: {}",
+            self.operations_generated,
+            self.operations_total,
+            self.schemas_generated,
+            self.schemas_total,
+            self.skipped.len()
+        )
+    }
+
+    /// Human-readable report: one line per pass, then skipped items, then the summary line.
+    pub fn to_text(&self, verbose: bool) -> String {
+        let mut out = String::new();
+        for pass in &self.passes {
+            out.push_str(&format!("{:<24} {:>5} changes\n", pass.name, pass.changes));
+            if verbose {
+                for c in &pass.details {
+                    out.push_str(&format!("    {} {}\n", c.pointer, c.detail));
+                }
+            }
+            for w in &pass.warnings {
+                out.push_str(&format!("    warning: {} {}\n", w.pointer, w.detail));
+            }
+        }
+        for s in &self.skipped {
+            out.push_str(&format!("skipped: {} {}\n", s.pointer, s.reason));
+        }
+        out.push_str(&self.summary_line());
+        out.push('\n');
+        out
+    }
+}

@@ -1,0 +1,34 @@
+//! `calcom-drift`: compares two Cal.com OpenAPI documents and classifies every change as
+//! breaking, warning or info for a client, and says whether code written against the old
+//! generated client would stop compiling.
+//!
+//! ```
+//! let old = serde_json::json!({"openapi": "3.0.0", "paths": {"/v2/me": {"get": {}}}});
+//! let new = serde_json::json!({"openapi": "3.0.0", "paths": {}});
+//! let report = calcom_drift::compare(&old, &new);
+//! assert_eq!(report.summary.breaking, 1);
+//! ```
+//!
+//! The command line (`calcom-codegen drift OLD NEW …`) is [`run_cli`]; the rule table is in
+//! [`classify`] and in the crate's README.
+
+pub mod classify;
+pub mod cli;
+pub mod compare;
+pub mod components;
+pub mod finding;
+pub mod load;
+pub mod method_name;
+pub mod operations;
+pub mod reach;
+pub mod rename;
+pub mod render;
+pub mod report;
+pub mod resolve;
+pub mod schemas;
+
+pub use cli::run_cli;
+pub use compare::compare;
+pub use load::{load_document, LoadError};
+pub use render::{render_json, render_markdown, render_text};
+pub use report::{Change, ChangeKind, Direction, DriftReport, Severity, Summary};

@@ -1,0 +1,255 @@
+//! Credentials, and which of them go on which request.
+//!
+//! Cal.com accepts three kinds of credentials: an API key (`cal_…`) or a managed user's
+//! access token, both as `Authorization: Bearer …`, and a platform OAuth client's id and
+//! secret as `x-cal-client-id` / `x-cal-secret-key`. The generator's table says which
+//! headers each operation accepts and requires; [`Credentials::headers_for`] picks the
+//! headers to send, or explains why the configured credentials cannot make the call.
+
+use std::fmt;
+
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+
+use crate::operations::{AuthUse, HeaderUse};
+use crate::SecretString;
+
+/// Header carrying the platform OAuth client id.
+pub const CLIENT_ID_HEADER: &str = "x-cal-client-id";
+/// Header carrying the platform OAuth client secret.
+pub const SECRET_KEY_HEADER: &str = "x-cal-secret-key";
+
+/// The bearer credential: an API key or an access token.
+#[derive(Clone, Debug)]
+pub enum Bearer {
+    /// An API key, `cal_…` (or `cal_live_…`).
+    ApiKey(SecretString),
+    /// A managed user's OAuth access token.
+    AccessToken(SecretString),
+}
+
+impl Bearer {
+    fn token(&self) -> &SecretString {
+        match self {
+            Bearer::ApiKey(s) | Bearer::AccessToken(s) => s,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Bearer::ApiKey(_) => "an API key",
+            Bearer::AccessToken(_) => "an access token",
+        }
+    }
+}
+
+/// A platform OAuth client.
+#[derive(Clone, Debug)]
+pub struct PlatformClient {
+    /// The client id (not a secret, but kept out of logs all the same).
+    pub client_id: SecretString,
+    /// The client secret.
+    pub secret_key: SecretString,
+}
+
+/// The credentials a client is configured with.
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    /// Sent as `Authorization: Bearer …`.
+    pub bearer: Option<Bearer>,
+    /// Sent as `x-cal-client-id` / `x-cal-secret-key`.
+    pub platform: Option<PlatformClient>,
+}
+
+/// Why a credential was refused. Never contains the credential itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialError {
+    /// The API key does not start with `cal_`.
+    #[error("the API key does not start with `cal_`; Cal.com API keys look like `cal_live_…` or `cal_…`")]
+    ApiKeyPrefix,
+    /// A credential is empty.
+    #[error("the {0} is empty")]
+    Empty(&'static str),
+    /// A credential holds characters that cannot go in an HTTP header.
+    #[error("the {0} contains characters that cannot be sent in an HTTP header (control characters such as CR or LF, or non-visible ASCII)")]
+    NotHeaderSafe(&'static str),
+    /// Both an API key and an access token were given.
+    #[error("an API key and an access token were both configured; both are sent as `Authorization`, so choose one")]
+    TwoBearers,
+}
+
+/// Checks that `value` can be a header value and is not empty.
+pub(crate) fn validate(value: &str, what: &'static str) -> Result<(), CredentialError> {
+    if value.is_empty() {
+        return Err(CredentialError::Empty(what));
+    }
+    if !value.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err(CredentialError::NotHeaderSafe(what));
+    }
+    Ok(())
+}
+
+/// Checks an API key: header-safe and `cal_`-prefixed.
+pub(crate) fn validate_api_key(key: &str) -> Result<(), CredentialError> {
+    validate(key, "API key")?;
+    if !key.starts_with("cal_") {
+        return Err(CredentialError::ApiKeyPrefix);
+    }
+    Ok(())
+}
+
+/// The configured credentials cannot satisfy what an operation requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingCredentials {
+    /// The operation's method name.
+    pub operation: &'static str,
+    /// What it needs, in words.
+    pub needs: &'static str,
+    /// What the client has, in words.
+    pub has: String,
+}
+
+impl fmt::Display for MissingCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "operation `{}` requires {}, but the client is configured with {}",
+            self.operation, self.needs, self.has
+        )
+    }
+}
+
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut v = HeaderValue::from_str(value).ok()?;
+    v.set_sensitive(true);
+    Some(v)
+}
+
+impl Credentials {
+    fn describe(&self) -> String {
+        match (&self.bearer, &self.platform) {
+            (None, None) => "no credentials".into(),
+            (Some(b), None) => b.kind().into(),
+            (None, Some(_)) => "platform client credentials".into(),
+            (Some(b), Some(_)) => format!("{} and platform client credentials", b.kind()),
+        }
+    }
+
+    /// The auth headers to send for an operation with `auth`, all marked sensitive.
+    ///
+    /// An operation that documents no auth header at all gets every configured credential:
+    /// the document is silent, and the server decides.
+    pub fn headers_for(
+        &self,
+        operation: &'static str,
+        auth: &AuthUse,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, MissingCredentials> {
+        let missing = |needs| MissingCredentials {
+            operation,
+            needs,
+            has: self.describe(),
+        };
+        if auth.authorization == HeaderUse::Required && self.bearer.is_none() {
+            return Err(missing("`Authorization: Bearer` (an API key or an access token)"));
+        }
+        let platform_required =
+            auth.secret_key == HeaderUse::Required || auth.client_id == HeaderUse::Required;
+        if platform_required && self.platform.is_none() {
+            return Err(missing(
+                "platform client credentials (`x-cal-client-id` and `x-cal-secret-key`)",
+            ));
+        }
+        let undocumented = auth.undocumented();
+        let mut headers = Vec::with_capacity(3);
+        if let Some(bearer) = &self.bearer {
+            if undocumented || auth.authorization.accepted() {
+                let value = format!("Bearer {}", bearer.token().expose_secret());
+                if let Some(v) = sensitive(&value) {
+                    headers.push((AUTHORIZATION, v));
+                }
+            }
+        }
+        if let Some(platform) = &self.platform {
+            if undocumented || auth.client_id.accepted() {
+                if let Some(v) = sensitive(platform.client_id.expose_secret()) {
+                    headers.push((HeaderName::from_static(CLIENT_ID_HEADER), v));
+                }
+            }
+            if undocumented || auth.secret_key.accepted() {
+                if let Some(v) = sensitive(platform.secret_key.expose_secret()) {
+                    headers.push((HeaderName::from_static(SECRET_KEY_HEADER), v));
+                }
+            }
+        }
+        Ok(headers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL_OPTIONAL: AuthUse = AuthUse {
+        authorization: HeaderUse::Optional,
+        secret_key: HeaderUse::Optional,
+        client_id: HeaderUse::Optional,
+    };
+
+    fn names(h: &[(HeaderName, HeaderValue)]) -> Vec<&str> {
+        h.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn api_keys_need_the_prefix_and_header_safe_characters() {
+        assert_eq!(validate_api_key("cal_live_abc"), Ok(()));
+        assert_eq!(validate_api_key("live_abc"), Err(CredentialError::ApiKeyPrefix));
+        assert_eq!(
+            validate_api_key("cal_abc\r\nX-Evil: 1"),
+            Err(CredentialError::NotHeaderSafe("API key"))
+        );
+        assert_eq!(validate("", "secret"), Err(CredentialError::Empty("secret")));
+    }
+
+    #[test]
+    fn sends_only_accepted_headers_marked_sensitive() {
+        let creds = Credentials {
+            bearer: Some(Bearer::ApiKey("cal_x".into())),
+            platform: Some(PlatformClient {
+                client_id: "id".into(),
+                secret_key: "sk".into(),
+            }),
+        };
+        let h = creds.headers_for("op", &ALL_OPTIONAL).unwrap();
+        assert_eq!(names(&h), ["authorization", "x-cal-client-id", "x-cal-secret-key"]);
+        assert!(h.iter().all(|(_, v)| v.is_sensitive()));
+        let only_bearer = AuthUse {
+            secret_key: HeaderUse::Absent,
+            client_id: HeaderUse::Absent,
+            ..ALL_OPTIONAL
+        };
+        let h = creds.headers_for("op", &only_bearer).unwrap();
+        assert_eq!(names(&h), ["authorization"]);
+    }
+
+    #[test]
+    fn refuses_when_a_required_header_cannot_be_sent() {
+        let creds = Credentials {
+            bearer: Some(Bearer::ApiKey("cal_x".into())),
+            platform: None,
+        };
+        let needs_secret = AuthUse {
+            secret_key: HeaderUse::Required,
+            ..ALL_OPTIONAL
+        };
+        let e = creds.headers_for("get_webhooks", &needs_secret).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "operation `get_webhooks` requires platform client credentials (`x-cal-client-id` and `x-cal-secret-key`), but the client is configured with an API key"
+        );
+        let needs_bearer = AuthUse {
+            authorization: HeaderUse::Required,
+            ..ALL_OPTIONAL
+        };
+        assert!(Credentials::default().headers_for("me", &needs_bearer).is_err());
+    }
+}

@@ -1,0 +1,431 @@
+//! Building a [`Client`], and what it does around every request: auth headers,
+//! `cal-api-version`, retries, error capture and tracing.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::auth::{self, Bearer, Credentials, PlatformClient};
+use crate::error::{ApiError, ConfigError};
+use crate::retry::{self, RetryPolicy, Sleeper};
+use crate::{operations, Client, SecretString};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.cal.com";
+/// Default total time for one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The header naming the API version an operation speaks.
+pub const API_VERSION_HEADER: &str = "cal-api-version";
+
+/// What the generated [`Client`] carries besides its base URL and HTTP client.
+#[derive(Clone)]
+pub struct ClientState {
+    credentials: Credentials,
+    retry: RetryPolicy,
+    api_version: Option<HeaderValue>,
+    api_versions: Arc<HashMap<String, HeaderValue>>,
+    sleeper: Sleeper,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState")
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("api_version", &self.api_version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Start from [`Client::builder`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<SecretString>,
+    access_token: Option<SecretString>,
+    platform: Option<(SecretString, SecretString)>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    api_version: Option<String>,
+    api_versions: HashMap<String, String>,
+    sleeper: Option<Sleeper>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("access_token", &self.access_token)
+            .field("platform", &self.platform)
+            .field("base_url", &self.base_url)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticate with an API key (`cal_…`), sent as `Authorization: Bearer`.
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Authenticate as a platform OAuth client (`x-cal-client-id`, `x-cal-secret-key`).
+    pub fn platform_client(
+        mut self,
+        client_id: impl Into<String>,
+        secret_key: impl Into<SecretString>,
+    ) -> Self {
+        self.platform = Some((SecretString::new(client_id.into()), secret_key.into()));
+        self
+    }
+
+    /// Authenticate as a managed user with an OAuth access token (`Authorization: Bearer`).
+    /// May be combined with [`platform_client`](Self::platform_client).
+    pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// The API's base URL; `https://api.cal.com` by default.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Total time allowed for one attempt (30 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to connect (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header; `calcom-rust/<version>` by default.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// Retries after a failed first attempt (2 by default; 0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Also retry POST and PATCH requests. Off by default: they may not be idempotent.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry.retry_non_idempotent = yes;
+        self
+    }
+
+    /// Send this `cal-api-version` on every operation that has one, instead of the
+    /// version the document gives for it.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Send this `cal-api-version` for one operation, named by its method name.
+    pub fn api_version_for(mut self, operation: &str, version: impl Into<String>) -> Self {
+        self.api_versions.insert(operation.to_string(), version.into());
+        self
+    }
+
+    /// Replace how the client waits between retries (tests use it to record delays).
+    pub fn sleeper(mut self, sleeper: Sleeper) -> Self {
+        self.sleeper = Some(sleeper);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let bearer = match (self.api_key, self.access_token) {
+            (Some(_), Some(_)) => return Err(auth::CredentialError::TwoBearers.into()),
+            (Some(key), None) => {
+                auth::validate_api_key(key.expose_secret())?;
+                Some(Bearer::ApiKey(key))
+            }
+            (None, Some(token)) => {
+                auth::validate(token.expose_secret(), "access token")?;
+                Some(Bearer::AccessToken(token))
+            }
+            (None, None) => None,
+        };
+        let platform = match self.platform {
+            Some((client_id, secret_key)) => {
+                auth::validate(client_id.expose_secret(), "platform client id")?;
+                auth::validate(secret_key.expose_secret(), "platform secret key")?;
+                Some(PlatformClient {
+                    client_id,
+                    secret_key,
+                })
+            }
+            None => None,
+        };
+        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let parsed = reqwest::Url::parse(&base_url).map_err(|_| ConfigError::BaseUrl {
+            url: base_url.clone(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ConfigError::BaseUrl { url: base_url });
+        }
+        let header_value = |v: &str, what: &str| {
+            HeaderValue::from_str(v)
+                .map_err(|_| ConfigError::Invalid(format!("{what} {v:?} cannot be sent in an HTTP header")))
+        };
+        let api_version = self
+            .api_version
+            .as_deref()
+            .map(|v| header_value(v, "cal-api-version"))
+            .transpose()?;
+        let api_versions = self
+            .api_versions
+            .iter()
+            .map(|(op, v)| {
+                if operations::find(op).is_none() {
+                    return Err(ConfigError::Invalid(format!(
+                        "api_version_for: there is no operation named `{op}`"
+                    )));
+                }
+                Ok((op.clone(), header_value(v, "cal-api-version")?))
+            })
+            .collect::<Result<HashMap<_, _>, _>>()?;
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!("calcom-rust/", env!("CARGO_PKG_VERSION")).to_string());
+        header_value(&user_agent, "user agent")?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .user_agent(user_agent)
+            .build()
+            .map_err(ConfigError::Http)?;
+        let state = ClientState {
+            credentials: Credentials { bearer, platform },
+            retry: self.retry,
+            api_version,
+            api_versions: Arc::new(api_versions),
+            sleeper: self.sleeper.unwrap_or_else(retry::tokio_sleeper),
+        };
+        Ok(Client::new_with_client(
+            base_url.trim_end_matches('/'),
+            http,
+            state,
+        ))
+    }
+}
+
+/// Reads one environment variable; `None` when unset or empty.
+fn env_var(name: &'static str) -> Result<Option<String>, ConfigError> {
+    match std::env::var(name) {
+        Ok(v) if v.is_empty() => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::Env {
+            name,
+            reason: "is not valid UTF-8".into(),
+        }),
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: `CALCOM_API_KEY`, or
+    /// `CALCOM_CLIENT_ID` + `CALCOM_SECRET_KEY` (with an optional `CALCOM_ACCESS_TOKEN`),
+    /// or `CALCOM_ACCESS_TOKEN` alone; `CALCOM_BASE_URL` overrides the base URL.
+    pub fn from_env() -> Result<Client, ConfigError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// The builder [`from_env`](Self::from_env) uses, to adjust before building.
+    pub fn builder_from_env() -> Result<ClientBuilder, ConfigError> {
+        let mut builder = Self::builder();
+        let api_key = env_var("CALCOM_API_KEY")?;
+        let client_id = env_var("CALCOM_CLIENT_ID")?;
+        let secret_key = env_var("CALCOM_SECRET_KEY")?;
+        let access_token = env_var("CALCOM_ACCESS_TOKEN")?;
+        if let Some(key) = api_key {
+            auth::validate_api_key(&key).map_err(|e| ConfigError::Env {
+                name: "CALCOM_API_KEY",
+                reason: e.to_string(),
+            })?;
+            builder = builder.api_key(key);
+        }
+        match (client_id, secret_key) {
+            (Some(id), Some(secret)) => builder = builder.platform_client(id, secret),
+            (Some(_), None) => {
+                return Err(ConfigError::Env {
+                    name: "CALCOM_SECRET_KEY",
+                    reason: "is not set, but CALCOM_CLIENT_ID is: a platform client needs both".into(),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Env {
+                    name: "CALCOM_CLIENT_ID",
+                    reason: "is not set, but CALCOM_SECRET_KEY is: a platform client needs both".into(),
+                })
+            }
+            (None, None) => {}
+        }
+        if let Some(token) = access_token {
+            builder = builder.access_token(token);
+        }
+        if builder.api_key.is_none() && builder.platform.is_none() && builder.access_token.is_none() {
+            return Err(ConfigError::Env {
+                name: "CALCOM_API_KEY",
+                reason: "is not set, and neither are CALCOM_CLIENT_ID + CALCOM_SECRET_KEY or CALCOM_ACCESS_TOKEN".into(),
+            });
+        }
+        if let Some(url) = env_var("CALCOM_BASE_URL")? {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The same client, with POST and PATCH retried too: use it for one call that you
+    /// know is safe to repeat. Cheap: the connection pool is shared.
+    pub fn retrying_non_idempotent(&self) -> Client {
+        let mut state = self.inner.clone();
+        state.retry.retry_non_idempotent = true;
+        Client::new_with_client(&self.baseurl, self.client.clone(), state)
+    }
+
+    /// The same client with another retry count.
+    pub fn with_max_retries(&self, retries: u32) -> Client {
+        let mut state = self.inner.clone();
+        state.retry.max_retries = retries;
+        Client::new_with_client(&self.baseurl, self.client.clone(), state)
+    }
+}
+
+impl ClientHooks<ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let state = &self.inner;
+        let operation = operations::find(info.operation_id);
+        if let Some(op) = operation {
+            let auth_headers = state
+                .credentials
+                .headers_for(op.name, &op.auth)
+                .map_err(|e| progenitor_client::Error::Custom(e.to_string()))?;
+            request.headers_mut().extend(auth_headers);
+        }
+        let version = state
+            .api_versions
+            .get(info.operation_id)
+            .cloned()
+            .or_else(|| {
+                let op = operation?;
+                let doc_version = op.api_version?;
+                state
+                    .api_version
+                    .clone()
+                    .or_else(|| HeaderValue::from_str(doc_version).ok())
+            });
+        if let Some(v) = version {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(API_VERSION_HEADER), v);
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let state = &self.inner;
+        let span = tracing::info_span!(
+            "calcom.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let _entered = span.enter();
+        let started = Instant::now();
+        let may_retry = state.retry.allows(request.method());
+        let mut request = request;
+        let mut retry = 0;
+        let result = loop {
+            let spare = if may_retry && retry < state.retry.max_retries {
+                request.try_clone()
+            } else {
+                None
+            };
+            let result = self.client().execute(request).await;
+            let Some(next) = spare else { break result };
+            let delay = match &result {
+                Ok(r) if retry::retryable_status(r.status()) => {
+                    retry::delay_for(retry, Some(r.headers()))
+                }
+                Err(e) if retry::retryable_error(e) => retry::delay_for(retry, None),
+                _ => break result,
+            };
+            tracing::debug!(
+                retry = retry + 1,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            (state.sleeper)(delay).await;
+            request = next;
+            retry += 1;
+        };
+        span.record("attempts", retry + 1);
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        let response = result?;
+        span.record("status", response.status().as_u16());
+        if let Some(id) = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()) {
+            span.record("request_id", id);
+        }
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        capture_error(response).await
+    }
+}
+
+/// Reads the body of a non-success answer and leaves the decoded [`ApiError`] on a
+/// response rebuilt with the same status, headers and body, where the conversion into
+/// [`crate::Error`] finds it.
+async fn capture_error(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let url = response.url().clone();
+    let body = response.bytes().await?;
+    let api = ApiError::from_parts(status, headers.clone(), body.clone());
+    tracing::debug!(status = status.as_u16(), code = api.code.as_deref(), "Cal.com error");
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = version;
+    rebuilt.extensions_mut().insert(api);
+    let mut response = reqwest::Response::from(rebuilt);
+    // `From<http::Response>` cannot know the URL; keep it for the caller's logs.
+    response.extensions_mut().insert(url);
+    Ok(response)
+}

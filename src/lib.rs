@@ -1,0 +1,59 @@
+//! # calcom
+//!
+//! A Rust client for the [Cal.com API v2](https://cal.com/docs/api-reference/v2), generated
+//! at build time from Cal.com's OpenAPI document (`openapi/openapi.json`, or the file named
+//! by `CALCOM_OPENAPI_SPEC`) by the `calcom-codegen` crate, with a small hand-written layer:
+//! auth, `cal-api-version`, typed errors, retries, timeouts and secrets that never print.
+//!
+//! ```no_run
+//! # async fn run() -> calcom::Result<()> {
+//! let client = calcom::Client::builder().api_key("cal_live_…").build()?;
+//! let updated = client
+//!     .update_delegation_credential()
+//!     .org_id(42)
+//!     .credential_id("cred_1")
+//!     .body_map(|b| b.enabled(true))
+//!     .send()
+//!     .await?;
+//! println!("{:?}", updated.data.updated_at);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every generated method has a builder; `send()` returns
+//! `Result<ResponseValue<T>, progenitor_client::Error>`, and `?` turns the error into
+//! [`calcom::Error`](Error) with the status, Cal.com's error code and message, the request
+//! id and the raw body.
+
+#![warn(missing_docs)]
+
+// Generated code names types of this crate as `calcom::…` (through `x-rust-type`).
+extern crate self as calcom;
+
+pub mod auth;
+mod client;
+pub mod error;
+pub mod operations;
+pub mod prelude;
+pub mod retry;
+mod secret;
+#[cfg(calcom_service_account_key)]
+mod service_account;
+
+mod generated {
+    #![allow(missing_docs, clippy::all, rustdoc::all, unused_imports, dead_code)]
+    include!(concat!(env!("OUT_DIR"), "/calcom_client.rs"));
+}
+
+pub use client::{
+    ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
+pub use error::{ApiError, ConfigError, Error, RateLimit, Result};
+pub use generated::{builder, types, Client, ResponseValue};
+pub use secret::SecretString;
+#[cfg(calcom_service_account_key)]
+pub use service_account::{KeyFileError, ServiceAccountKey};
+
+/// The progenitor runtime the generated code is built on.
+pub use progenitor_client;

@@ -1,0 +1,195 @@
+//! When to try a request again, and how long to wait first.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+/// First backoff delay; doubled on each retry.
+pub const BASE_DELAY: Duration = Duration::from_millis(500);
+/// Longest backoff delay.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Longest wait the server may ask for through `Retry-After` or `X-RateLimit-Reset-*`.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
+
+/// How a client retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 disables retries.
+    pub max_retries: u32,
+    /// Also retry POST and PATCH, which may not be idempotent.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Whether requests with `method` may be retried at all.
+    pub fn allows(&self, method: &Method) -> bool {
+        self.max_retries > 0
+            && (self.retry_non_idempotent
+                || matches!(
+                    *method,
+                    Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+                ))
+    }
+}
+
+/// Statuses worth another try: 408, 429 and every 5xx.
+pub fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
+}
+
+/// Transport failures worth another try: the connection could not be made or broke.
+pub fn retryable_error(e: &reqwest::Error) -> bool {
+    e.is_connect() || (e.is_request() && !e.is_timeout() && !e.is_builder())
+}
+
+/// Exponential backoff with jitter: a random delay between half and all of
+/// `0.5 s × 2^retry`, capped at 8 s.
+pub fn backoff(retry: u32) -> Duration {
+    let full = BASE_DELAY
+        .saturating_mul(2u32.saturating_pow(retry.min(16)))
+        .min(MAX_BACKOFF);
+    let half = full / 2;
+    half + half.mul_f64(fastrand::f64())
+}
+
+/// The delay a `Retry-After` header asks for (seconds or an HTTP date), capped.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let delay = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let when = httpdate::parse_http_date(value).ok()?;
+            when.duration_since(now).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(delay.min(MAX_SERVER_DELAY))
+}
+
+/// An `X-RateLimit-Reset-*` value as a delay: seconds from now, or, for values that can
+/// only be a Unix time (after 2001, in seconds or milliseconds), the time until then.
+pub fn reset_to_duration(value: f64) -> Duration {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64();
+    let secs = if value > 1e12 {
+        value / 1000.0 - now
+    } else if value > 1e9 {
+        value - now
+    } else {
+        value
+    };
+    Duration::try_from_secs_f64(secs.max(0.0))
+        .unwrap_or(MAX_SERVER_DELAY)
+        .min(MAX_SERVER_DELAY)
+}
+
+/// The delay before retry number `retry` (0-based) after an answer with `headers`:
+/// what the server asked for when it said, else the backoff.
+pub fn delay_for(retry: u32, headers: Option<&HeaderMap>) -> Duration {
+    let server = headers.and_then(|h| {
+        retry_after(h, SystemTime::now()).or_else(|| {
+            let rl = crate::error::RateLimit::from_headers(h);
+            (rl.remaining == Some(0)).then_some(rl.reset).flatten()
+        })
+    });
+    server.unwrap_or_else(|| backoff(retry))
+}
+
+/// A future that waits.
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// What the client calls to wait between attempts. The default sleeps with tokio; tests
+/// inject one that records the delays and returns at once.
+pub type Sleeper = Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>;
+
+/// The default sleeper: `tokio::time::sleep`.
+pub fn tokio_sleeper() -> Sleeper {
+    Arc::new(|d| Box::pin(tokio::time::sleep(d)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps() {
+        for retry in 0..8 {
+            let full = (0.5 * 2f64.powi(retry as i32)).min(8.0);
+            for _ in 0..50 {
+                let d = backoff(retry).as_secs_f64();
+                assert!(d >= full / 2.0 - 1e-9 && d <= full + 1e-9, "retry {retry}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_caps() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(3)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(10));
+        h.insert("retry-after", later.parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(10)));
+        h.insert("retry-after", "86400".parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(MAX_SERVER_DELAY));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn only_idempotent_methods_by_default() {
+        let p = RetryPolicy::default();
+        assert!(p.allows(&Method::GET) && p.allows(&Method::DELETE) && p.allows(&Method::PUT));
+        assert!(!p.allows(&Method::POST) && !p.allows(&Method::PATCH));
+        let all = RetryPolicy {
+            retry_non_idempotent: true,
+            ..p
+        };
+        assert!(all.allows(&Method::PATCH));
+        let none = RetryPolicy {
+            max_retries: 0,
+            ..all
+        };
+        assert!(!none.allows(&Method::GET));
+    }
+
+    #[test]
+    fn statuses() {
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(retryable_status(StatusCode::from_u16(s).unwrap()), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409, 422] {
+            assert!(!retryable_status(StatusCode::from_u16(s).unwrap()), "{s}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_reset_in_seconds() {
+        assert_eq!(reset_to_duration(5.0), Duration::from_secs(5));
+        let in_ten_secs = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            + 10.0;
+        let d = reset_to_duration(in_ten_secs);
+        assert!(d > Duration::from_secs(8) && d <= Duration::from_secs(10), "{d:?}");
+        assert_eq!(reset_to_duration(1e5), MAX_SERVER_DELAY);
+    }
+}
