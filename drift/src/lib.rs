@@ -12,6 +12,8 @@
 //! The command line (`calcom-codegen drift OLD NEW …`) is [`run_cli`]; the rule table is in
 //! [`classify`] and in the crate's README.
 
+#![warn(missing_docs)]
+
 pub mod classify;
 pub mod cli;
 pub mod compare;

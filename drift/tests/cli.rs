@@ -16,7 +16,8 @@ struct TempFile(PathBuf);
 
 impl TempFile {
     fn new(tag: &str, contents: &str) -> TempFile {
-        let path = std::env::temp_dir().join(format!("calcom-drift-{}-{tag}.json", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("calcom-drift-{}-{tag}.json", std::process::id()));
         std::fs::write(&path, contents).expect("temp file is writable");
         TempFile(path)
     }
@@ -35,7 +36,11 @@ fn run(args: &[String]) -> (i32, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let code = run_with_output(args, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
 }
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -54,7 +59,10 @@ fn old_doc() -> serde_json::Value {
 fn new_doc() -> serde_json::Value {
     api(
         object(json!({"kind": {"type": "string", "enum": ["a"]}}), &[]),
-        object(json!({"status": {"type": "string", "enum": ["ok", "late"]}}), &[]),
+        object(
+            json!({"status": {"type": "string", "enum": ["ok", "late"]}}),
+            &[],
+        ),
         json!([]),
     )
 }
@@ -63,7 +71,10 @@ fn new_doc() -> serde_json::Value {
 fn warning_doc() -> serde_json::Value {
     api(
         object(json!({"kind": {"type": "string", "enum": ["a", "b"]}}), &[]),
-        object(json!({"status": {"type": "string", "enum": ["ok", "late"]}}), &[]),
+        object(
+            json!({"status": {"type": "string", "enum": ["ok", "late"]}}),
+            &[],
+        ),
         json!([]),
     )
 }
@@ -84,9 +95,14 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(first["severity"], "breaking");
     assert_eq!(first["component"], "In");
     assert_eq!(first["location"], "/components/schemas/In/properties/kind");
-    assert_eq!(first["affected_operations"], json!(["POST /v2/things/{id}"]));
+    assert_eq!(
+        first["affected_operations"],
+        json!(["POST /v2/things/{id}"])
+    );
     assert_eq!(first["compile_break"], true);
-    assert!(first["detail"].as_str().is_some_and(|d| d.contains("\"b\"")));
+    assert!(first["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("\"b\"")));
 }
 
 #[test]
@@ -95,10 +111,22 @@ fn fail_on_thresholds() {
     let new = TempFile::new("fail-new", &new_doc().to_string());
     let warn = TempFile::new("fail-warn", &warning_doc().to_string());
     assert_eq!(run(&args(&[&old.arg(), &new.arg()])).0, 1);
-    assert_eq!(run(&args(&[&old.arg(), &new.arg(), "--fail-on", "never"])).0, 0);
-    assert_eq!(run(&args(&[&old.arg(), &warn.arg(), "--fail-on", "breaking"])).0, 0);
-    assert_eq!(run(&args(&[&old.arg(), &warn.arg(), "--fail-on", "warning"])).0, 1);
-    assert_eq!(run(&args(&[&old.arg(), &old.arg(), "--fail-on", "warning"])).0, 0);
+    assert_eq!(
+        run(&args(&[&old.arg(), &new.arg(), "--fail-on", "never"])).0,
+        0
+    );
+    assert_eq!(
+        run(&args(&[&old.arg(), &warn.arg(), "--fail-on", "breaking"])).0,
+        0
+    );
+    assert_eq!(
+        run(&args(&[&old.arg(), &warn.arg(), "--fail-on", "warning"])).0,
+        1
+    );
+    assert_eq!(
+        run(&args(&[&old.arg(), &old.arg(), "--fail-on", "warning"])).0,
+        0
+    );
 }
 
 #[test]
@@ -120,7 +148,10 @@ fn a_file_that_is_not_json_exits_2_naming_it() {
     let (code, out, err) = run(&args(&[&good.arg(), &bad.arg()]));
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains(&bad.arg()) && err.contains("not valid JSON"), "{err}");
+    assert!(
+        err.contains(&bad.arg()) && err.contains("not valid JSON"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -129,7 +160,10 @@ fn json_that_is_not_openapi_exits_2() {
     let swagger = TempFile::new("no-swagger", r#"{"swagger": "2.0", "paths": {}}"#);
     let (code, _, err) = run(&args(&[&swagger.arg(), &good.arg()]));
     assert_eq!(code, 2);
-    assert!(err.contains(&swagger.arg()) && err.contains("not an OpenAPI 3.x document"), "{err}");
+    assert!(
+        err.contains(&swagger.arg()) && err.contains("not an OpenAPI 3.x document"),
+        "{err}"
+    );
     let array = TempFile::new("no-array", "[1, 2, 3]");
     assert_eq!(run(&args(&[&good.arg(), &array.arg()])).0, 2);
 }
@@ -139,7 +173,10 @@ fn a_missing_file_exits_2() {
     let good = TempFile::new("missing-good", &old_doc().to_string());
     let (code, _, err) = run(&args(&[&good.arg(), "/nonexistent/drift/openapi.json"]));
     assert_eq!(code, 2);
-    assert!(err.contains("/nonexistent/drift/openapi.json") && err.contains("cannot read file"), "{err}");
+    assert!(
+        err.contains("/nonexistent/drift/openapi.json") && err.contains("cannot read file"),
+        "{err}"
+    );
 }
 
 /// Serves the given HTTP responses, one per connection, on 127.0.0.1, then stops.
@@ -148,7 +185,9 @@ fn serve(responses: Vec<(u16, String)>) -> (String, JoinHandle<()>) {
     let address = listener.local_addr().expect("bound address");
     let handle = std::thread::spawn(move || {
         for (status, body) in responses {
-            let Ok((mut stream, _)) = listener.accept() else { return };
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
             // Read the request head before answering.
             let mut head = Vec::new();
             let mut byte = [0u8; 1];

@@ -15,26 +15,48 @@ fn of_kind(changes: &[Change], kind: ChangeKind) -> Vec<&Change> {
 #[test]
 fn phone_numbers_path_became_phones() {
     let Some(dir) = shared_dir() else { return };
-    let report = compare(&real(&dir, "2025-05-02_0f0c2b8b"), &real(&dir, "2025-05-06_d4a3894a"));
+    let report = compare(
+        &real(&dir, "2025-05-02_0f0c2b8b"),
+        &real(&dir, "2025-05-06_d4a3894a"),
+    );
     let removed = of_kind(&report.changes, ChangeKind::OperationRemoved);
     let added = of_kind(&report.changes, ChangeKind::OperationAdded);
     assert_eq!(removed.len(), 6);
     assert_eq!(added.len(), 6);
-    assert_eq!(report.changes.len(), 12, "nothing else changed: {:#?}", report.changes);
+    assert_eq!(
+        report.changes.len(),
+        12,
+        "nothing else changed: {:#?}",
+        report.changes
+    );
     for change in &removed {
         let op = change.operation.as_deref().unwrap_or_default();
-        assert!(op.starts_with("GET ") && op.contains("/verified-resources/phone-numbers"), "{op}");
+        assert!(
+            op.starts_with("GET ") && op.contains("/verified-resources/phone-numbers"),
+            "{op}"
+        );
         assert_eq!(change.severity, Severity::Breaking);
         // The operationId (and so the method) survives at the new path.
         assert!(!change.compile_break);
         let target = op.replace("/phone-numbers", "/phones");
-        let expected_prefix = format!("operation removed; it moved to {}", target.split('{').next().unwrap_or_default());
-        assert!(change.detail.starts_with(&expected_prefix), "{}", change.detail);
+        let expected_prefix = format!(
+            "operation removed; it moved to {}",
+            target.split('{').next().unwrap_or_default()
+        );
+        assert!(
+            change.detail.starts_with(&expected_prefix),
+            "{}",
+            change.detail
+        );
     }
     for change in &added {
         let op = change.operation.as_deref().unwrap_or_default();
         assert!(op.contains("/verified-resources/phones"), "{op}");
-        assert!(change.detail.contains("moved here from"), "{}", change.detail);
+        assert!(
+            change.detail.contains("moved here from"),
+            "{}",
+            change.detail
+        );
     }
     assert_eq!(report.summary.breaking, 6);
     assert_eq!(report.summary.operations_with_breaking_change, 6);
@@ -44,7 +66,10 @@ fn phone_numbers_path_became_phones() {
 #[test]
 fn dwd_schemas_renamed_to_delegation_credential() {
     let Some(dir) = shared_dir() else { return };
-    let report = compare(&real(&dir, "2025-03-05_340b5ab0"), &real(&dir, "2025-03-05_524c0d81"));
+    let report = compare(
+        &real(&dir, "2025-03-05_340b5ab0"),
+        &real(&dir, "2025-03-05_524c0d81"),
+    );
     let renamed: BTreeSet<(String, String)> = of_kind(&report.changes, ChangeKind::SchemaRenamed)
         .iter()
         .map(|c| {
@@ -70,22 +95,38 @@ fn dwd_schemas_renamed_to_delegation_credential() {
 
     let id_changes = of_kind(&report.changes, ChangeKind::OperationIdChanged);
     assert_eq!(id_changes.len(), 2);
-    assert!(id_changes.iter().all(|c| c.severity == Severity::Warning && c.compile_break));
-    assert!(id_changes.iter().any(|c| c.detail.contains("`create_dwd` → `create_delegation_credential`")));
+    assert!(id_changes
+        .iter()
+        .all(|c| c.severity == Severity::Warning && c.compile_break));
+    assert!(id_changes.iter().any(|c| c
+        .detail
+        .contains("`create_dwd` → `create_delegation_credential`")));
 
     // domainWideDelegationCredentialId → delegationCredentialId in 6 schemas (4 response,
     // 2 request) and one query parameter.
     let removed = of_kind(&report.changes, ChangeKind::PropertyRemoved);
     assert_eq!(removed.len(), 6);
-    assert!(removed.iter().all(|c| c.location.ends_with("/properties/domainWideDelegationCredentialId")));
-    let response_removals = removed.iter().filter(|c| c.direction == Some(Direction::Response)).count();
+    assert!(removed.iter().all(|c| c
+        .location
+        .ends_with("/properties/domainWideDelegationCredentialId")));
+    let response_removals = removed
+        .iter()
+        .filter(|c| c.direction == Some(Direction::Response))
+        .count();
     assert_eq!(response_removals, 4);
-    assert!(removed.iter().all(|c| (c.severity == Severity::Breaking) == (c.direction == Some(Direction::Response))));
+    assert!(removed
+        .iter()
+        .all(|c| (c.severity == Severity::Breaking) == (c.direction == Some(Direction::Response))));
     assert_eq!(report.count_kind(ChangeKind::OptionalPropertyAdded), 6);
     let parameter = of_kind(&report.changes, ChangeKind::ParameterRemoved);
     assert_eq!(parameter.len(), 1);
-    assert_eq!(parameter[0].operation.as_deref(), Some("DELETE /v2/selected-calendars"));
-    assert!(parameter[0].detail.contains("domainWideDelegationCredentialId"));
+    assert_eq!(
+        parameter[0].operation.as_deref(),
+        Some("DELETE /v2/selected-calendars")
+    );
+    assert!(parameter[0]
+        .detail
+        .contains("domainWideDelegationCredentialId"));
     assert_eq!(report.count_kind(ChangeKind::OptionalParameterAdded), 1);
     // Only typo fixes in descriptions otherwise: 2 RadioGroupField schemas with one edit,
     // 4 event-type inputs with two.
@@ -95,7 +136,10 @@ fn dwd_schemas_renamed_to_delegation_credential() {
 #[test]
 fn auth_headers_documented_and_four_operations_dropped() {
     let Some(dir) = shared_dir() else { return };
-    let report = compare(&real(&dir, "2025-03-28_e67e073f"), &real(&dir, "2025-03-31_69548e6e"));
+    let report = compare(
+        &real(&dir, "2025-03-28_e67e073f"),
+        &real(&dir, "2025-03-31_69548e6e"),
+    );
     let removed: BTreeSet<&str> = of_kind(&report.changes, ChangeKind::OperationRemoved)
         .iter()
         .filter_map(|c| c.operation.as_deref())
@@ -114,14 +158,33 @@ fn auth_headers_documented_and_four_operations_dropped() {
     let count = |kind, header: &str| {
         of_kind(&report.changes, kind)
             .iter()
-            .filter(|c| c.detail.to_ascii_lowercase().contains(&format!("header parameter `{header}`")))
+            .filter(|c| {
+                c.detail
+                    .to_ascii_lowercase()
+                    .contains(&format!("header parameter `{header}`"))
+            })
             .count()
     };
-    assert_eq!(count(ChangeKind::RequiredParameterAdded, "authorization"), 64);
-    assert_eq!(count(ChangeKind::OptionalParameterAdded, "authorization"), 48);
-    assert_eq!(count(ChangeKind::RequiredParameterAdded, "x-cal-secret-key"), 12);
-    assert_eq!(count(ChangeKind::OptionalParameterAdded, "x-cal-secret-key"), 52);
-    assert_eq!(count(ChangeKind::OptionalParameterAdded, "x-cal-client-id"), 52);
+    assert_eq!(
+        count(ChangeKind::RequiredParameterAdded, "authorization"),
+        64
+    );
+    assert_eq!(
+        count(ChangeKind::OptionalParameterAdded, "authorization"),
+        48
+    );
+    assert_eq!(
+        count(ChangeKind::RequiredParameterAdded, "x-cal-secret-key"),
+        12
+    );
+    assert_eq!(
+        count(ChangeKind::OptionalParameterAdded, "x-cal-secret-key"),
+        52
+    );
+    assert_eq!(
+        count(ChangeKind::OptionalParameterAdded, "x-cal-client-id"),
+        52
+    );
     for change in of_kind(&report.changes, ChangeKind::RequiredParameterAdded) {
         assert_eq!(change.severity, Severity::Warning, "{change:?}");
         assert!(!change.compile_break);
@@ -134,7 +197,10 @@ fn auth_headers_documented_and_four_operations_dropped() {
 #[test]
 fn webhook_trigger_removed_and_language_added() {
     let Some(dir) = shared_dir() else { return };
-    let report = compare(&real(&dir, "2025-07-10_e6c36af3"), &real(&dir, "2025-07-11_94a537bf"));
+    let report = compare(
+        &real(&dir, "2025-07-10_e6c36af3"),
+        &real(&dir, "2025-07-11_94a537bf"),
+    );
     let removed = of_kind(&report.changes, ChangeKind::EnumValueRemoved);
     assert_eq!(removed.len(), 2);
     for change in &removed {
@@ -143,8 +209,14 @@ fn webhook_trigger_removed_and_language_added() {
         assert!(change.detail.contains("RESERVATION_EXPIRED"));
         assert_eq!(change.affected_operations.len(), 4);
     }
-    let components: BTreeSet<&str> = removed.iter().filter_map(|c| c.component.as_deref()).collect();
-    assert_eq!(components, BTreeSet::from(["CreateWebhookInputDto", "UpdateWebhookInputDto"]));
+    let components: BTreeSet<&str> = removed
+        .iter()
+        .filter_map(|c| c.component.as_deref())
+        .collect();
+    assert_eq!(
+        components,
+        BTreeSet::from(["CreateWebhookInputDto", "UpdateWebhookInputDto"])
+    );
 
     let added = of_kind(&report.changes, ChangeKind::EnumValueAdded);
     assert_eq!(added.len(), 2);
@@ -153,8 +225,14 @@ fn webhook_trigger_removed_and_language_added() {
         assert_eq!(change.direction, Some(Direction::Response));
         assert!(change.detail.contains("\"bn\""));
     }
-    let components: BTreeSet<&str> = added.iter().filter_map(|c| c.component.as_deref()).collect();
-    assert_eq!(components, BTreeSet::from(["BookingAttendee", "SeatedAttendee"]));
+    let components: BTreeSet<&str> = added
+        .iter()
+        .filter_map(|c| c.component.as_deref())
+        .collect();
+    assert_eq!(
+        components,
+        BTreeSet::from(["BookingAttendee", "SeatedAttendee"])
+    );
 
     let properties = of_kind(&report.changes, ChangeKind::OptionalPropertyAdded);
     assert_eq!(properties.len(), 6);
@@ -179,7 +257,11 @@ fn every_document_compared_with_itself_has_no_changes() {
     assert!(documents.len() >= 9);
     for (name, doc) in &documents {
         let report = compare(doc, doc);
-        assert!(report.changes.is_empty(), "{name}: {:#?}", report.changes.first());
+        assert!(
+            report.changes.is_empty(),
+            "{name}: {:#?}",
+            report.changes.first()
+        );
         assert_eq!(report.summary.documentation_edits, 0, "{name}");
     }
 }
@@ -202,7 +284,10 @@ fn every_pair_of_documents_compares_without_panicking() {
 #[test]
 fn the_full_history_span_has_sensible_counts() {
     let Some(dir) = shared_dir() else { return };
-    let report = compare(&real(&dir, "2025-03-05_340b5ab0"), &real(&dir, "2025-09-26_6c9ac763"));
+    let report = compare(
+        &real(&dir, "2025-03-05_340b5ab0"),
+        &real(&dir, "2025-09-26_6c9ac763"),
+    );
     assert_eq!(report.summary.operations_old, 166);
     assert_eq!(report.summary.operations_new, 230);
     assert_eq!(report.summary.schemas_old, 280);

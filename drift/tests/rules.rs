@@ -50,11 +50,14 @@ fn operation_removed_is_breaking_and_located_in_the_old_document() {
 
 #[test]
 fn operation_added_is_info() {
-    let report = compare(&{
-        let mut d = base();
-        d["paths"] = json!({});
-        d
-    }, &base());
+    let report = compare(
+        &{
+            let mut d = base();
+            d["paths"] = json!({});
+            d
+        },
+        &base(),
+    );
     let change = only(&report, ChangeKind::OperationAdded);
     assert_eq!(change.severity, Severity::Info);
     assert!(!change.compile_break);
@@ -87,9 +90,15 @@ fn moved_operation_keeps_its_method_and_says_where_it_went() {
     let removed = only(&report, ChangeKind::OperationRemoved);
     assert_eq!(removed.severity, Severity::Breaking);
     assert!(!removed.compile_break, "same operationId: same method");
-    assert!(removed.detail.contains("moved to POST /v2/items/{id}"), "{}", removed.detail);
+    assert!(
+        removed.detail.contains("moved to POST /v2/items/{id}"),
+        "{}",
+        removed.detail
+    );
     let added = only(&report, ChangeKind::OperationAdded);
-    assert!(added.detail.contains("moved here from POST /v2/things/{id}"));
+    assert!(added
+        .detail
+        .contains("moved here from POST /v2/things/{id}"));
 }
 
 #[test]
@@ -112,16 +121,37 @@ fn parameter_rules() {
     let query = |required: bool| json!([{"name": "take", "in": "query", "required": required, "schema": {"type": "number"}}]);
     let with = |params| api(base_in(), base_out(), params);
 
-    let change = only(&compare(&base(), &with(query(true))), ChangeKind::RequiredParameterAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
-    let change = only(&compare(&base(), &with(query(false))), ChangeKind::OptionalParameterAdded);
+    let change = only(
+        &compare(&base(), &with(query(true))),
+        ChangeKind::RequiredParameterAdded,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
+    let change = only(
+        &compare(&base(), &with(query(false))),
+        ChangeKind::OptionalParameterAdded,
+    );
     assert_eq!(change.severity, Severity::Info);
-    let change = only(&compare(&with(query(false)), &base()), ChangeKind::ParameterRemoved);
-    assert_eq!((change.severity, change.compile_break), (Severity::Warning, true));
+    let change = only(
+        &compare(&with(query(false)), &base()),
+        ChangeKind::ParameterRemoved,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Warning, true)
+    );
     assert!(change.location.ends_with("/parameters/1"));
-    let change = only(&compare(&with(query(false)), &with(query(true))), ChangeKind::ParameterBecameRequired);
+    let change = only(
+        &compare(&with(query(false)), &with(query(true))),
+        ChangeKind::ParameterBecameRequired,
+    );
     assert_eq!(change.severity, Severity::Breaking);
-    let change = only(&compare(&with(query(true)), &with(query(false))), ChangeKind::ParameterBecameOptional);
+    let change = only(
+        &compare(&with(query(true)), &with(query(false))),
+        ChangeKind::ParameterBecameOptional,
+    );
     assert_eq!(change.severity, Severity::Info);
 }
 
@@ -138,16 +168,34 @@ fn headers_match_case_insensitively() {
 #[test]
 fn sdk_managed_headers_never_break_compilation() {
     let header = |name: &str, required: bool| json!([{"name": name, "in": "header", "required": required, "schema": {"type": "string"}}]);
-    let report = compare(&base(), &api(base_in(), base_out(), header("x-cal-secret-key", true)));
+    let report = compare(
+        &base(),
+        &api(base_in(), base_out(), header("x-cal-secret-key", true)),
+    );
     let change = only(&report, ChangeKind::RequiredParameterAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Warning, false));
-    let report = compare(&base(), &api(base_in(), base_out(), header("Authorization", false)));
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Warning, false)
+    );
+    let report = compare(
+        &base(),
+        &api(base_in(), base_out(), header("Authorization", false)),
+    );
     let change = only(&report, ChangeKind::OptionalParameterAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Info, false));
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Info, false)
+    );
     // An ordinary header is a method argument.
-    let report = compare(&base(), &api(base_in(), base_out(), header("x-request-tag", true)));
+    let report = compare(
+        &base(),
+        &api(base_in(), base_out(), header("x-request-tag", true)),
+    );
     let change = only(&report, ChangeKind::RequiredParameterAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
 }
 
 #[test]
@@ -158,7 +206,10 @@ fn cal_api_version_default_change_is_a_warning() {
         &api(base_in(), base_out(), version("2024-08-13")),
     );
     let change = only(&report, ChangeKind::DefaultChanged);
-    assert_eq!((change.severity, change.compile_break), (Severity::Warning, false));
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Warning, false)
+    );
 }
 
 #[test]
@@ -166,50 +217,91 @@ fn request_property_rules() {
     let mut with_required = base_in();
     with_required["properties"]["extra"] = json!({"type": "string"});
     with_required["required"] = json!(["name", "extra"]);
-    let change = only(&compare(&base(), &api(with_required, base_out(), json!([]))), ChangeKind::RequiredPropertyAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    let change = only(
+        &compare(&base(), &api(with_required, base_out(), json!([]))),
+        ChangeKind::RequiredPropertyAdded,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
     assert_eq!(change.component.as_deref(), Some("In"));
     assert_eq!(change.direction, Some(Direction::Request));
-    assert_eq!(change.affected_operations, vec!["POST /v2/things/{id}".to_string()]);
+    assert_eq!(
+        change.affected_operations,
+        vec!["POST /v2/things/{id}".to_string()]
+    );
     assert_eq!(change.location, "/components/schemas/In/properties/extra");
 
     let mut with_optional = base_in();
     with_optional["properties"]["extra"] = json!({"type": "string"});
-    let change = only(&compare(&base(), &api(with_optional, base_out(), json!([]))), ChangeKind::OptionalPropertyAdded);
+    let change = only(
+        &compare(&base(), &api(with_optional, base_out(), json!([]))),
+        ChangeKind::OptionalPropertyAdded,
+    );
     assert_eq!(change.severity, Severity::Info);
 
     let mut count_required = base_in();
     count_required["required"] = json!(["name", "count"]);
-    let change = only(&compare(&base(), &api(count_required, base_out(), json!([]))), ChangeKind::PropertyBecameRequired);
+    let change = only(
+        &compare(&base(), &api(count_required, base_out(), json!([]))),
+        ChangeKind::PropertyBecameRequired,
+    );
     assert_eq!(change.severity, Severity::Breaking);
 
     let mut without_count = base_in();
-    without_count["properties"].as_object_mut().map(|p| p.remove("count"));
-    let change = only(&compare(&base(), &api(without_count, base_out(), json!([]))), ChangeKind::PropertyRemoved);
-    assert_eq!((change.severity, change.compile_break), (Severity::Warning, true));
+    without_count["properties"]
+        .as_object_mut()
+        .map(|p| p.remove("count"));
+    let change = only(
+        &compare(&base(), &api(without_count, base_out(), json!([]))),
+        ChangeKind::PropertyRemoved,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Warning, true)
+    );
 }
 
 #[test]
 fn enum_rules_depend_on_direction() {
     let mut fewer = base_in();
     fewer["properties"]["kind"]["enum"] = json!(["a"]);
-    let change = only(&compare(&base(), &api(fewer, base_out(), json!([]))), ChangeKind::EnumValueRemoved);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    let change = only(
+        &compare(&base(), &api(fewer, base_out(), json!([]))),
+        ChangeKind::EnumValueRemoved,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
     assert!(change.detail.contains("\"b\""));
 
     let mut more = base_in();
     more["properties"]["kind"]["enum"] = json!(["a", "b", "c"]);
-    let change = only(&compare(&base(), &api(more, base_out(), json!([]))), ChangeKind::EnumValueAdded);
+    let change = only(
+        &compare(&base(), &api(more, base_out(), json!([]))),
+        ChangeKind::EnumValueAdded,
+    );
     assert_eq!(change.severity, Severity::Info);
 
     let mut more_out = base_out();
     more_out["properties"]["status"]["enum"] = json!(["ok", "failed", "pending"]);
-    let change = only(&compare(&base(), &api(base_in(), more_out, json!([]))), ChangeKind::EnumValueAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Warning, true));
+    let change = only(
+        &compare(&base(), &api(base_in(), more_out, json!([]))),
+        ChangeKind::EnumValueAdded,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Warning, true)
+    );
 
     let mut fewer_out = base_out();
     fewer_out["properties"]["status"]["enum"] = json!(["ok"]);
-    let change = only(&compare(&base(), &api(base_in(), fewer_out, json!([]))), ChangeKind::EnumValueRemoved);
+    let change = only(
+        &compare(&base(), &api(base_in(), fewer_out, json!([]))),
+        ChangeKind::EnumValueRemoved,
+    );
     assert_eq!(change.severity, Severity::Info);
 }
 
@@ -217,40 +309,69 @@ fn enum_rules_depend_on_direction() {
 fn type_and_format_changes_are_breaking() {
     let mut retyped = base_out();
     retyped["properties"]["id"] = json!({"type": "number"});
-    let change = only(&compare(&base(), &api(base_in(), retyped, json!([]))), ChangeKind::TypeChanged);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    let change = only(
+        &compare(&base(), &api(base_in(), retyped, json!([]))),
+        ChangeKind::TypeChanged,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
 
     let mut formatted = base_out();
     formatted["properties"]["id"] = json!({"type": "string", "format": "uuid"});
-    let change = only(&compare(&base(), &api(base_in(), formatted, json!([]))), ChangeKind::FormatChanged);
+    let change = only(
+        &compare(&base(), &api(base_in(), formatted, json!([]))),
+        ChangeKind::FormatChanged,
+    );
     assert_eq!(change.severity, Severity::Breaking);
 }
 
 #[test]
 fn response_property_rules() {
     let mut removed = base_out();
-    removed["properties"].as_object_mut().map(|p| p.remove("id"));
+    removed["properties"]
+        .as_object_mut()
+        .map(|p| p.remove("id"));
     removed["required"] = json!([]);
     let report = compare(&base(), &api(base_in(), removed, json!([])));
     let change = only(&report, ChangeKind::PropertyRemoved);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
     assert_eq!(change.location, "/components/schemas/Out/properties/id");
     assert_eq!(report.summary.operations_with_breaking_change, 1);
 
     let mut optional = base_out();
     optional["required"] = json!([]);
-    let change = only(&compare(&base(), &api(base_in(), optional, json!([]))), ChangeKind::PropertyBecameOptional);
+    let change = only(
+        &compare(&base(), &api(base_in(), optional, json!([]))),
+        ChangeKind::PropertyBecameOptional,
+    );
     assert_eq!(change.severity, Severity::Breaking);
 
     let mut nullable = base_out();
     nullable["properties"]["id"]["nullable"] = json!(true);
-    let change = only(&compare(&base(), &api(base_in(), nullable, json!([]))), ChangeKind::BecameNullable);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    let change = only(
+        &compare(&base(), &api(base_in(), nullable, json!([]))),
+        ChangeKind::BecameNullable,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
 
     let mut added = base_out();
     added["properties"]["extra"] = json!({"type": "string"});
-    let change = only(&compare(&base(), &api(base_in(), added, json!([]))), ChangeKind::OptionalPropertyAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Info, false));
+    let change = only(
+        &compare(&base(), &api(base_in(), added, json!([]))),
+        ChangeKind::OptionalPropertyAdded,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Info, false)
+    );
 }
 
 #[test]
@@ -261,7 +382,10 @@ fn success_status_and_media_type_removal_are_breaking() {
     let report = compare(&base(), &new);
     let change = only(&report, ChangeKind::SuccessStatusRemoved);
     assert_eq!(change.severity, Severity::Breaking);
-    assert_eq!(only(&report, ChangeKind::SuccessStatusAdded).severity, Severity::Info);
+    assert_eq!(
+        only(&report, ChangeKind::SuccessStatusAdded).severity,
+        Severity::Info
+    );
 
     let mut new = base();
     let content = &mut new["paths"]["/v2/things/{id}"]["post"]["responses"]["201"]["content"];
@@ -277,11 +401,20 @@ fn success_status_and_media_type_removal_are_breaking() {
 fn one_of_rules_depend_on_direction() {
     let mut fewer_out = base_out();
     fewer_out["properties"]["data"]["oneOf"] = json!([{"type": "string"}]);
-    let change = only(&compare(&base(), &api(base_in(), fewer_out.clone(), json!([]))), ChangeKind::OneOfBranchRemoved);
+    let change = only(
+        &compare(&base(), &api(base_in(), fewer_out.clone(), json!([]))),
+        ChangeKind::OneOfBranchRemoved,
+    );
     assert_eq!(change.severity, Severity::Info);
     // Adding a branch to a response is breaking.
-    let change = only(&compare(&api(base_in(), fewer_out, json!([])), &base()), ChangeKind::OneOfBranchAdded);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    let change = only(
+        &compare(&api(base_in(), fewer_out, json!([])), &base()),
+        ChangeKind::OneOfBranchAdded,
+    );
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
 
     let branchy = |branches: serde_json::Value| {
         let mut schema = base_in();
@@ -291,7 +424,10 @@ fn one_of_rules_depend_on_direction() {
     let both = branchy(json!([{"type": "string"}, {"type": "number"}]));
     let one = branchy(json!([{"type": "string"}]));
     let change = only(&compare(&both, &one), ChangeKind::OneOfBranchRemoved);
-    assert_eq!((change.severity, change.compile_break), (Severity::Breaking, true));
+    assert_eq!(
+        (change.severity, change.compile_break),
+        (Severity::Breaking, true)
+    );
     let change = only(&compare(&one, &both), ChangeKind::OneOfBranchAdded);
     assert_eq!(change.severity, Severity::Info);
 }
@@ -317,9 +453,15 @@ fn constraint_rules() {
         assert!(change.detail.contains(keyword));
     }
     let report = compare(&base(), &tweak("name", "maxLength", json!(50)));
-    assert_eq!(only(&report, ChangeKind::ConstraintLoosened).severity, Severity::Info);
+    assert_eq!(
+        only(&report, ChangeKind::ConstraintLoosened).severity,
+        Severity::Info
+    );
     let report = compare(&base(), &tweak("count", "minimum", json!(-5)));
-    assert_eq!(only(&report, ChangeKind::ConstraintLoosened).severity, Severity::Info);
+    assert_eq!(
+        only(&report, ChangeKind::ConstraintLoosened).severity,
+        Severity::Info
+    );
 }
 
 #[test]
@@ -335,7 +477,10 @@ fn documentation_edits_are_counted_not_listed() {
 
 #[test]
 fn schema_used_both_ways_takes_the_worse_verdict() {
-    let shared = object(json!({"a": {"type": "string"}, "b": {"type": "string"}}), &[]);
+    let shared = object(
+        json!({"a": {"type": "string"}, "b": {"type": "string"}}),
+        &[],
+    );
     let wrap = |s: serde_json::Value| {
         let mut d = api(
             object(json!({"s": {"$ref": "#/components/schemas/Shared"}}), &[]),
@@ -370,7 +515,10 @@ fn ref_cycles_terminate() {
     // Old returns Node, new returns Tree: both recursive, both kept, so the ref target
     // changes and the bodies are compared through the recursion.
     let node = |next: &str, extra: bool| {
-        let mut s = object(json!({"value": {"type": "string"}, "next": {"$ref": format!("#/components/schemas/{next}")}}), &[]);
+        let mut s = object(
+            json!({"value": {"type": "string"}, "next": {"$ref": format!("#/components/schemas/{next}")}}),
+            &[],
+        );
         if extra {
             s["properties"]["label"] = json!({"type": "string"});
         }
@@ -386,7 +534,12 @@ fn ref_cycles_terminate() {
     let report = compare(&doc("Node"), &doc("Tree"));
     assert!(report.count_kind(ChangeKind::RefTargetChanged) >= 1);
     // Tree has `label`, Node does not: found once through the ref change.
-    assert_eq!(report.count_kind(ChangeKind::OptionalPropertyAdded), 1, "{:#?}", report.changes);
+    assert_eq!(
+        report.count_kind(ChangeKind::OptionalPropertyAdded),
+        1,
+        "{:#?}",
+        report.changes
+    );
     // And a document with cycles compared with itself is quiet.
     assert!(compare(&doc("Node"), &doc("Node")).changes.is_empty());
 }
@@ -398,28 +551,38 @@ fn dangling_refs_do_not_crash() {
         out["properties"]["ghost"] = json!({"$ref": format!("#/components/schemas/{name}")});
         api(base_in(), out, json!([]))
     };
-    assert!(compare(&dangling("Missing"), &dangling("Missing")).changes.is_empty());
+    assert!(compare(&dangling("Missing"), &dangling("Missing"))
+        .changes
+        .is_empty());
     let report = compare(&dangling("Missing"), &dangling("AlsoMissing"));
     let change = only(&report, ChangeKind::RefTargetChanged);
     assert!(change.detail.contains("AlsoMissing"));
     let mut inline = dangling("Missing");
     inline["components"]["schemas"]["Out"]["properties"]["ghost"] = json!({"type": "string"});
-    assert_eq!(compare(&dangling("Missing"), &inline).count_kind(ChangeKind::TypeChanged), 1);
+    assert_eq!(
+        compare(&dangling("Missing"), &inline).count_kind(ChangeKind::TypeChanged),
+        1
+    );
 }
 
 #[test]
 fn renamed_schema_is_one_change() {
     let doc = |name: &str| {
         let mut d = base();
-        d["paths"]["/v2/things/{id}"]["post"]["responses"]["201"]["content"]["application/json"]["schema"] =
-            json!({"$ref": format!("#/components/schemas/{name}")});
-        d["components"]["schemas"].as_object_mut().map(|s| s.remove("Out"));
+        d["paths"]["/v2/things/{id}"]["post"]["responses"]["201"]["content"]["application/json"]
+            ["schema"] = json!({"$ref": format!("#/components/schemas/{name}")});
+        d["components"]["schemas"]
+            .as_object_mut()
+            .map(|s| s.remove("Out"));
         d["components"]["schemas"][name] = base_out();
         d
     };
     let report = compare(&doc("DwdOutput"), &doc("DelegationCredentialOutput"));
     let change = only(&report, ChangeKind::SchemaRenamed);
-    assert_eq!(change.component.as_deref(), Some("DelegationCredentialOutput"));
+    assert_eq!(
+        change.component.as_deref(),
+        Some("DelegationCredentialOutput")
+    );
     assert!(change.compile_break);
     assert_eq!(report.count_kind(ChangeKind::SchemaRemoved), 0);
     assert_eq!(report.count_kind(ChangeKind::SchemaAdded), 0);
@@ -430,23 +593,35 @@ fn renamed_schema_is_one_change() {
 #[test]
 fn unrelated_removed_and_added_schemas_are_not_a_rename() {
     let mut old = base();
-    old["components"]["schemas"]["Gone"] = object(json!({"a": {"type": "string"}, "b": {"type": "number"}}), &["a"]);
+    old["components"]["schemas"]["Gone"] = object(
+        json!({"a": {"type": "string"}, "b": {"type": "number"}}),
+        &["a"],
+    );
     let mut new = base();
     new["components"]["schemas"]["Fresh"] = object(json!({"x": {"type": "boolean"}}), &[]);
     let report = compare(&old, &new);
     assert_eq!(report.count_kind(ChangeKind::SchemaRenamed), 0);
-    assert_eq!(only(&report, ChangeKind::SchemaRemoved).severity, Severity::Warning);
-    assert_eq!(only(&report, ChangeKind::SchemaAdded).severity, Severity::Info);
+    assert_eq!(
+        only(&report, ChangeKind::SchemaRemoved).severity,
+        Severity::Warning
+    );
+    assert_eq!(
+        only(&report, ChangeKind::SchemaAdded).severity,
+        Severity::Info
+    );
 }
 
 #[test]
 fn markdown_lists_breaking_changes_first() {
     let mut new = base();
-    new["components"]["schemas"]["Out"]["properties"]["status"]["enum"] = json!(["ok", "failed", "new"]);
+    new["components"]["schemas"]["Out"]["properties"]["status"]["enum"] =
+        json!(["ok", "failed", "new"]);
     new["components"]["schemas"]["Out"]["required"] = json!([]);
     let report = compare(&base(), &new);
     let markdown = calcom_drift::render_markdown(&report);
-    let breaking = markdown.find("### Breaking changes (1)").expect("breaking section");
+    let breaking = markdown
+        .find("### Breaking changes (1)")
+        .expect("breaking section");
     let warnings = markdown.find("### Warnings (1)").expect("warning section");
     assert!(breaking < warnings);
     assert!(markdown.contains("| 🔴 breaking | 1 |"));

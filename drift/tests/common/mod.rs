@@ -48,7 +48,8 @@ pub fn real(dir: &std::path::Path, stem: &str) -> Value {
 /// A one-operation API: `POST /v2/things/{id}` taking `In` and returning `Out`, with extra
 /// parameters.
 pub fn api(in_schema: Value, out_schema: Value, parameters: Value) -> Value {
-    let mut params = vec![json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})];
+    let mut params =
+        vec![json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})];
     if let Some(extra) = parameters.as_array() {
         params.extend(extra.iter().cloned());
     }
