@@ -73,9 +73,15 @@ fn try_generate(doc: &Value, options: &GenerateOptions) -> Result<TokenStream, S
     panic::set_hook(previous);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(payload) => Err(panic_message(payload.as_ref())),
+        Ok(Err(e)) => Err(first_line(&e.to_string())),
+        Err(payload) => Err(first_line(&panic_message(payload.as_ref()))),
     }
+}
+
+/// The first line of an error: progenitor appends whole debug dumps of the offending value.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim_end();
+    line.trim_end_matches(|c| c == '{' || c == ' ').to_string()
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -91,9 +97,52 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// value that does not.
 pub fn parse_openapi(file: &Path, doc: &Value) -> Result<OpenAPI, CodegenError> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
-        let path = e.path().to_string();
-        let ptr = path_to_pointer(&path);
+        let ptr = locate_invalid(doc).unwrap_or_else(|| path_to_pointer(&e.path().to_string()));
         CodegenError::unreadable(file, ptr, format!("not valid OpenAPI 3.0: {}", e.inner()))
+    })
+}
+
+/// openapiv3 flattens maps, which hides the path of a bad value from serde_path_to_error.
+/// Deserialising each operation and each component schema on its own finds it.
+fn locate_invalid(doc: &Value) -> Option<String> {
+    fn deeper<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Option<String> {
+        let err = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        let inner = path_to_pointer(&err.path().to_string());
+        Some(format!("{base}{inner}"))
+    }
+    // The innermost schema that does not parse, if a schema is the culprit.
+    let mut failing: Vec<String> = Vec::new();
+    let mut copy = doc.clone();
+    crate::passes::for_each_schema(&mut copy, &mut |ptr, schema| {
+        let value = Value::Object(schema.clone());
+        if serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(value).is_err() {
+            failing.push(ptr.to_string());
+        }
+    });
+    let innermost = failing.iter().find(|p| {
+        !failing
+            .iter()
+            .any(|q| q.len() > p.len() && q.starts_with(p.as_str()) && q.as_bytes()[p.len()] == b'/')
+    });
+    if let Some(found) = innermost {
+        return Some(found.clone());
+    }
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in HTTP_METHODS {
+                if let Some(op) = item.get(method) {
+                    let base = pointer(["paths", path.as_str(), method]);
+                    if let Some(found) = deeper::<openapiv3::Operation>(op, &base) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+    }
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object)?;
+    schemas.iter().find_map(|(name, schema)| {
+        let base = pointer(["components", "schemas", name.as_str()]);
+        deeper::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, &base)
     })
 }
 

@@ -1,9 +1,12 @@
 //! The rule table: the severity of each kind of change and whether it breaks compilation of
 //! code written against the old generated client.
 //!
-//! `compile_break` assumes progenitor's default positional interface (every parameter the
-//! caller passes is a method argument) and the SDK's naming (methods from operationIds, types
-//! from component schema names). The README has the same table with the reasons.
+//! `compile_break` follows the SDK's generated interface: progenitor's builder style
+//! (one setter per parameter, `.body(..)`/`.body_map(..)` for the request body; a missing
+//! required value is an error at `send()`, not at compile time), methods named from
+//! operationIds, types from component schema names, and plain structs with public fields
+//! (so a field added to a request type breaks struct literals). The README has the same
+//! table with the reasons.
 
 use crate::report::{ChangeKind, Direction, Severity};
 
@@ -70,13 +73,13 @@ fn rule(kind: ChangeKind, direction: Direction, facts: Facts) -> Verdict {
         ChangeKind::OperationIdChanged if facts.method_name_kept => verdict(Info, false),
         ChangeKind::OperationIdChanged => verdict(Warning, true),
         ChangeKind::OperationDeprecated => verdict(Info, false),
-        ChangeKind::RequiredParameterAdded => verdict(Breaking, true),
-        ChangeKind::OptionalParameterAdded => verdict(Info, true),
+        ChangeKind::RequiredParameterAdded => verdict(Breaking, false),
+        ChangeKind::OptionalParameterAdded => verdict(Info, false),
         ChangeKind::ParameterRemoved => verdict(Warning, true),
-        ChangeKind::ParameterBecameRequired => verdict(Breaking, true),
-        ChangeKind::ParameterBecameOptional => verdict(Info, true),
-        ChangeKind::RequiredRequestBodyAdded => verdict(Breaking, true),
-        ChangeKind::OptionalRequestBodyAdded => verdict(Info, true),
+        ChangeKind::ParameterBecameRequired => verdict(Breaking, false),
+        ChangeKind::ParameterBecameOptional => verdict(Info, false),
+        ChangeKind::RequiredRequestBodyAdded => verdict(Breaking, false),
+        ChangeKind::OptionalRequestBodyAdded => verdict(Info, false),
         ChangeKind::RequestBodyRemoved => verdict(Warning, true),
         ChangeKind::RequestBodyBecameRequired => verdict(Breaking, false),
         ChangeKind::RequestBodyBecameOptional => verdict(Info, false),
@@ -88,6 +91,7 @@ fn rule(kind: ChangeKind, direction: Direction, facts: Facts) -> Verdict {
         ChangeKind::ResponseMediaTypeAdded => verdict(Info, false),
         ChangeKind::RequiredPropertyAdded if request => verdict(Breaking, true),
         ChangeKind::RequiredPropertyAdded => verdict(Info, false),
+        ChangeKind::OptionalPropertyAdded if request => verdict(Info, true),
         ChangeKind::OptionalPropertyAdded => verdict(Info, false),
         ChangeKind::PropertyRemoved if request => verdict(Warning, true),
         ChangeKind::PropertyRemoved => verdict(Breaking, true),
