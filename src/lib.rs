@@ -57,3 +57,8 @@ pub use service_account::{KeyFileError, ServiceAccountKey};
 
 /// The progenitor runtime the generated code is built on.
 pub use progenitor_client;
+
+/// The README's Rust examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 use crate::error::{pointer, CodegenError};
 use crate::load::HTTP_METHODS;
+use crate::registry::{schema_types, SchemaType};
 use crate::report::Skipped;
 
 /// Extra derives and other knobs of the generated code.
@@ -25,6 +26,8 @@ use crate::report::Skipped;
 pub struct GenerateOptions {
     /// Derive `schemars::JsonSchema` on every generated type.
     pub json_schema: bool,
+    /// Generate only these operations (and the schemas they reach).
+    pub selection: crate::select::Selection,
 }
 
 /// The generated client and what was left out of it.
@@ -37,6 +40,8 @@ pub struct Generation {
     pub schemas_skipped: usize,
     /// The document as generated (after removing what was skipped).
     pub document: Value,
+    /// The Rust type of every component schema, in document order.
+    pub schema_types: Vec<SchemaType>,
 }
 
 fn settings(options: &GenerateOptions) -> GenerationSettings {
@@ -59,6 +64,14 @@ static HOOK_LOCK: Mutex<()> = Mutex::new(());
 
 /// Runs progenitor once; `Err` carries its error or panic message.
 fn try_generate(doc: &Value, options: &GenerateOptions) -> Result<TokenStream, String> {
+    try_generate_with_types(doc, options).map(|(tokens, _)| tokens)
+}
+
+/// [`try_generate`], also returning the Rust type of every component schema.
+fn try_generate_with_types(
+    doc: &Value,
+    options: &GenerateOptions,
+) -> Result<(TokenStream, Vec<SchemaType>), String> {
     let spec: OpenAPI = match serde_path_to_error::deserialize(doc) {
         Ok(spec) => spec,
         Err(e) => return Err(format!("at /{}: {}", e.path().to_string().replace('.', "/"), e.inner())),
@@ -68,11 +81,13 @@ fn try_generate(doc: &Value, options: &GenerateOptions) -> Result<TokenStream, S
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings).generate_tokens(&spec)
+        let mut generator = Generator::new(&settings);
+        let tokens = generator.generate_tokens(&spec)?;
+        Ok::<_, progenitor_impl::Error>((tokens, schema_types(&spec, &generator)))
     }));
     panic::set_hook(previous);
     match result {
-        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Ok(generated)) => Ok(generated),
         Ok(Err(e)) => Err(first_line(&e.to_string())),
         Err(payload) => Err(first_line(&panic_message(payload.as_ref()))),
     }
@@ -178,14 +193,17 @@ pub fn generate(
     options: &GenerateOptions,
 ) -> Result<Generation, CodegenError> {
     parse_openapi(file, doc)?;
-    let first = try_generate(doc, options);
-    let Err(first_error) = first else {
-        return Ok(Generation {
-            tokens: first.unwrap_or_default(),
-            skipped: Vec::new(),
-            schemas_skipped: 0,
-            document: doc.clone(),
-        });
+    let first_error = match try_generate_with_types(doc, options) {
+        Ok((tokens, schema_types)) => {
+            return Ok(Generation {
+                tokens,
+                skipped: Vec::new(),
+                schemas_skipped: 0,
+                document: doc.clone(),
+                schema_types,
+            })
+        }
+        Err(e) => e,
     };
 
     let mut document = doc.clone();
@@ -254,12 +272,13 @@ pub fn generate(
             });
         }
     }
-    match try_generate(&document, options) {
-        Ok(tokens) => Ok(Generation {
+    match try_generate_with_types(&document, options) {
+        Ok((tokens, schema_types)) => Ok(Generation {
             tokens,
             skipped,
             schemas_skipped,
             document,
+            schema_types,
         }),
         Err(e) => Err(CodegenError::unsupported(
             file,

@@ -12,12 +12,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+pub mod api_snapshot;
 pub mod error;
 pub mod generate;
 pub mod load;
 pub mod passes;
 pub mod refs;
+pub mod registry;
 pub mod report;
+pub mod select;
 pub mod tables;
 
 pub use error::{CodegenError, ErrorKind};
@@ -32,8 +35,12 @@ pub struct Output {
     pub operations: String,
     /// The normalised document the client was generated from.
     pub normalised: Value,
+    /// The schema registry source read by the round-trip tests ([`registry`]).
+    pub registry: String,
     /// What was changed and what was left out.
     pub report: Report,
+    /// The operations that were generated, in document order.
+    pub records: Vec<passes::OperationRecord>,
 }
 
 fn count_operations(doc: &Value) -> usize {
@@ -70,10 +77,21 @@ fn pipeline(
     };
     let (ctx, passes) = passes::normalise(&mut doc);
     report.passes = passes;
+    let selected = select::apply(&mut doc, &ctx.operations, &options.selection)
+        .map_err(|reason| CodegenError::unsupported(file, "/paths", reason))?;
+    if !options.selection.is_all() {
+        report.selection = Some(format!(
+            "{}: {} operations and {} schemas left out",
+            options.selection.describe(),
+            selected.operations_dropped,
+            selected.schemas_dropped
+        ));
+    }
     let generation = generate::generate(file, &doc, options)?;
     report.skipped = generation.skipped.clone();
     report.operations_generated = count_operations(&generation.document);
-    report.schemas_generated = report.schemas_total - generation.schemas_skipped;
+    report.schemas_generated =
+        count_schemas(&generation.document).saturating_sub(generation.schemas_skipped);
     Ok((report, generation, ctx.operations, doc))
 }
 
@@ -98,8 +116,8 @@ pub fn generate_value(
 ) -> Result<Output, CodegenError> {
     let (report, generation, records, normalised) = pipeline(file, doc, options)?;
     let client = generate::format(file, generation.tokens)?;
-    let generated: Vec<&passes::OperationRecord> = records
-        .iter()
+    let generated: Vec<passes::OperationRecord> = records
+        .into_iter()
         .filter(|r| {
             generation
                 .document
@@ -109,21 +127,38 @@ pub fn generate_value(
                 .is_some()
         })
         .collect();
-    let operations = generate::format(file, tables::operations_table(&generated))?;
+    let operations = generate::format(
+        file,
+        tables::operations_table(&generated.iter().collect::<Vec<_>>()),
+    )?;
+    let registry = registry::registry_source(&generation.schema_types, &report.skipped)
+        .map_err(|e| CodegenError::unsupported(file, "/components/schemas", e))?;
+    let registry = generate::format(file, registry)?;
     Ok(Output {
         client,
         operations,
+        registry,
         normalised,
         report,
+        records: generated,
+    })
+}
+
+/// The human-readable public-API snapshot of the client generated from `file`.
+pub fn api_snapshot(file: &Path, options: &GenerateOptions) -> Result<String, CodegenError> {
+    let output = generate_file(file, options)?;
+    api_snapshot::render(&output.client, &output.records).map_err(|e| {
+        CodegenError::unsupported(file, "", format!("generated code does not parse: {e}"))
     })
 }
 
 /// What `build.rs` of the `calcom` crate runs.
 ///
 /// Reads `openapi/openapi.json` (or `CALCOM_OPENAPI_SPEC`), writes `calcom_client.rs`,
-/// `calcom_operations.rs`, `openapi.normalised.json` and `codegen-report.txt` to
-/// `OUT_DIR`, prints the `rerun-if` lines and one warning per skipped item. On failure it
-/// prints the error (file, JSON pointer, reason) and exits with status 1: no backtrace.
+/// `calcom_operations.rs`, `calcom_schema_registry.rs`, `openapi.normalised.json` and
+/// `codegen-report.txt` to `OUT_DIR`, prints the `rerun-if` lines and one warning per
+/// skipped item. On failure it prints the error (file, JSON pointer, reason) and exits
+/// with status 1: no backtrace.
 pub fn build_script() {
     if let Err(e) = try_build_script() {
         eprintln!("error: calcom could not generate its client: {e}");
@@ -144,8 +179,15 @@ fn try_build_script() -> Result<(), CodegenError> {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
         CodegenError::unreadable(&spec, "", "OUT_DIR is not set: run from a build script")
     })?);
+    println!("cargo:rerun-if-env-changed=CALCOM_TAGS");
+    println!("cargo:rerun-if-env-changed=CALCOM_OPERATIONS");
+    let env = |name: &str| std::env::var(name).ok();
     let options = GenerateOptions {
         json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
+        selection: select::Selection::parse(
+            env("CALCOM_TAGS").as_deref(),
+            env("CALCOM_OPERATIONS").as_deref(),
+        ),
     };
     let output = generate_file(&spec, &options)?;
     for item in &output.report.skipped {
@@ -172,6 +214,7 @@ fn try_build_script() -> Result<(), CodegenError> {
     }
     write("calcom_client.rs", &output.client)?;
     write("calcom_operations.rs", &output.operations)?;
+    write("calcom_schema_registry.rs", &output.registry)?;
     write(
         "openapi.normalised.json",
         &serde_json::to_string_pretty(&output.normalised).unwrap_or_default(),

@@ -1,7 +1,8 @@
 //! `calcom-codegen`: check a document, or compare two.
 //!
 //! ```text
-//! calcom-codegen check SPEC [--json] [--verbose]
+//! calcom-codegen check SPEC [--json] [--verbose] [--tags T1,T2] [--operations OP1,OP2]
+//! calcom-codegen api SPEC [--check FILE | --write FILE]
 //! calcom-codegen drift OLD NEW [--format text|json|markdown] [--fail-on breaking|warning|never]
 //! ```
 
@@ -10,12 +11,13 @@ use std::process::ExitCode;
 
 use calcom_codegen::{ErrorKind, GenerateOptions};
 
-const USAGE: &str = "usage:\n  calcom-codegen check SPEC [--json] [--verbose]\n  calcom-codegen drift OLD NEW [--format text|json|markdown] [--fail-on breaking|warning|never]";
+const USAGE: &str = "usage:\n  calcom-codegen check SPEC [--json] [--verbose] [--tags T1,T2] [--operations OP1,OP2]\n  calcom-codegen api SPEC [--check FILE | --write FILE]\n  calcom-codegen drift OLD NEW [--format text|json|markdown] [--fail-on breaking|warning|never]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("check") => check(&args[2..]),
+        Some("api") => api(&args[2..]),
         Some("drift") => ExitCode::from(exit_byte(calcom_drift::run_cli(&args[2..]))),
         Some("-h") | Some("--help") => {
             println!("{USAGE}");
@@ -36,9 +38,14 @@ fn check(args: &[String]) -> ExitCode {
     let mut spec = None;
     let mut json = false;
     let mut verbose = false;
-    for arg in args {
+    let mut tags = None;
+    let mut operations = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
+            "--tags" => tags = args.next().map(String::as_str),
+            "--operations" => operations = args.next().map(String::as_str),
             "--verbose" | "-v" => verbose = true,
             other if spec.is_none() && !other.starts_with('-') => spec = Some(other),
             other => {
@@ -51,7 +58,11 @@ fn check(args: &[String]) -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    match calcom_codegen::check(Path::new(spec), &GenerateOptions::default()) {
+    let options = GenerateOptions {
+        selection: calcom_codegen::select::Selection::parse(tags, operations),
+        ..GenerateOptions::default()
+    };
+    match calcom_codegen::check(Path::new(spec), &options) {
         Ok(report) => {
             if json {
                 match serde_json::to_string_pretty(&report) {
@@ -77,5 +88,56 @@ fn check(args: &[String]) -> ExitCode {
                 ErrorKind::Unsupported | ErrorKind::Output => ExitCode::from(1),
             }
         }
+    }
+}
+
+/// Prints the public-API snapshot, or compares it with / writes it to a file.
+fn api(args: &[String]) -> ExitCode {
+    let (spec, mode) = match args {
+        [spec] => (spec, None),
+        [spec, flag, file] if flag == "--check" || flag == "--write" => (spec, Some((flag.as_str(), file))),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let snapshot = match calcom_codegen::api_snapshot(Path::new(spec), &GenerateOptions::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match mode {
+        None => {
+            print!("{snapshot}");
+            ExitCode::SUCCESS
+        }
+        Some(("--write", file)) => match std::fs::write(file, &snapshot) {
+            Ok(()) => {
+                println!("wrote {file}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cannot write {file}: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some((_, file)) => match std::fs::read_to_string(file) {
+            Ok(committed) if committed == snapshot => {
+                println!("{file} is up to date");
+                ExitCode::SUCCESS
+            }
+            Ok(_) => {
+                eprintln!(
+                    "{file} is out of date with {spec}: run `cargo run -p calcom-codegen -- api {spec} --write {file}` and commit it"
+                );
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("cannot read {file}: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

@@ -78,6 +78,9 @@ pub struct Report {
     pub passes: Vec<PassReport>,
     /// Everything left out, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
 }
 
 impl Report {
@@ -106,6 +109,9 @@ impl Report {
             for w in &pass.warnings {
                 out.push_str(&format!("    warning: {} {}\n", w.pointer, w.detail));
             }
+        }
+        if let Some(selection) = &self.selection {
+            out.push_str(&format!("selection: {selection}\n"));
         }
         for s in &self.skipped {
             out.push_str(&format!("skipped: {} {}\n", s.pointer, s.reason));
