@@ -150,7 +150,9 @@ impl Credentials {
             has: self.describe(),
         };
         if auth.authorization == HeaderUse::Required && self.bearer.is_none() {
-            return Err(missing("`Authorization: Bearer` (an API key or an access token)"));
+            return Err(missing(
+                "`Authorization: Bearer` (an API key or an access token)",
+            ));
         }
         let platform_required =
             auth.secret_key == HeaderUse::Required || auth.client_id == HeaderUse::Required;
@@ -202,12 +204,18 @@ mod tests {
     #[test]
     fn api_keys_need_the_prefix_and_header_safe_characters() {
         assert_eq!(validate_api_key("cal_live_abc"), Ok(()));
-        assert_eq!(validate_api_key("live_abc"), Err(CredentialError::ApiKeyPrefix));
+        assert_eq!(
+            validate_api_key("live_abc"),
+            Err(CredentialError::ApiKeyPrefix)
+        );
         assert_eq!(
             validate_api_key("cal_abc\r\nX-Evil: 1"),
             Err(CredentialError::NotHeaderSafe("API key"))
         );
-        assert_eq!(validate("", "secret"), Err(CredentialError::Empty("secret")));
+        assert_eq!(
+            validate("", "secret"),
+            Err(CredentialError::Empty("secret"))
+        );
     }
 
     #[test]
@@ -220,7 +228,10 @@ mod tests {
             }),
         };
         let h = creds.headers_for("op", &ALL_OPTIONAL).unwrap();
-        assert_eq!(names(&h), ["authorization", "x-cal-client-id", "x-cal-secret-key"]);
+        assert_eq!(
+            names(&h),
+            ["authorization", "x-cal-client-id", "x-cal-secret-key"]
+        );
         assert!(h.iter().all(|(_, v)| v.is_sensitive()));
         let only_bearer = AuthUse {
             secret_key: HeaderUse::Absent,
@@ -241,7 +252,9 @@ mod tests {
             secret_key: HeaderUse::Required,
             ..ALL_OPTIONAL
         };
-        let e = creds.headers_for("get_webhooks", &needs_secret).unwrap_err();
+        let e = creds
+            .headers_for("get_webhooks", &needs_secret)
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "operation `get_webhooks` requires platform client credentials (`x-cal-client-id` and `x-cal-secret-key`), but the client is configured with an API key"
@@ -250,6 +263,8 @@ mod tests {
             authorization: HeaderUse::Required,
             ..ALL_OPTIONAL
         };
-        assert!(Credentials::default().headers_for("me", &needs_bearer).is_err());
+        assert!(Credentials::default()
+            .headers_for("me", &needs_bearer)
+            .is_err());
     }
 }

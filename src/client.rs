@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
+use tracing::Instrument;
 
 use crate::auth::{self, Bearer, Credentials, PlatformClient};
 use crate::error::{ApiError, ConfigError};
@@ -20,6 +21,14 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cal.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The header progenitor adds to every request; removed before sending. Header names are
+/// built at compile time: a `&str` key is parsed on every use, and even `from_static` at
+/// run time compares the name against every standard header.
+static PROGENITOR_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
+/// The header Cal.com puts its request id in.
+static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+/// [`API_VERSION_HEADER`] as a header name.
+static API_VERSION_HEADER_NAME: HeaderName = HeaderName::from_static(API_VERSION_HEADER);
 /// The header naming the API version an operation speaks.
 pub const API_VERSION_HEADER: &str = "cal-api-version";
 
@@ -140,7 +149,8 @@ impl ClientBuilder {
 
     /// Send this `cal-api-version` for one operation, named by its method name.
     pub fn api_version_for(mut self, operation: &str, version: impl Into<String>) -> Self {
-        self.api_versions.insert(operation.to_string(), version.into());
+        self.api_versions
+            .insert(operation.to_string(), version.into());
         self
     }
 
@@ -175,7 +185,9 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_url = self
+            .base_url
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let parsed = reqwest::Url::parse(&base_url).map_err(|_| ConfigError::BaseUrl {
             url: base_url.clone(),
         })?;
@@ -183,8 +195,9 @@ impl ClientBuilder {
             return Err(ConfigError::BaseUrl { url: base_url });
         }
         let header_value = |v: &str, what: &str| {
-            HeaderValue::from_str(v)
-                .map_err(|_| ConfigError::Invalid(format!("{what} {v:?} cannot be sent in an HTTP header")))
+            HeaderValue::from_str(v).map_err(|_| {
+                ConfigError::Invalid(format!("{what} {v:?} cannot be sent in an HTTP header"))
+            })
         };
         let api_version = self
             .api_version
@@ -255,45 +268,78 @@ impl Client {
     }
 
     /// The builder [`from_env`](Self::from_env) uses, to adjust before building.
+    ///
+    /// Every value is checked here, so that an error names the variable at fault (and
+    /// never quotes its value).
     pub fn builder_from_env() -> Result<ClientBuilder, ConfigError> {
         let mut builder = Self::builder();
         let api_key = env_var("CALCOM_API_KEY")?;
         let client_id = env_var("CALCOM_CLIENT_ID")?;
         let secret_key = env_var("CALCOM_SECRET_KEY")?;
         let access_token = env_var("CALCOM_ACCESS_TOKEN")?;
-        if let Some(key) = api_key {
-            auth::validate_api_key(&key).map_err(|e| ConfigError::Env {
-                name: "CALCOM_API_KEY",
+        let named = |name: &'static str| {
+            move |e: auth::CredentialError| ConfigError::Env {
+                name,
                 reason: e.to_string(),
-            })?;
+            }
+        };
+        if let Some(key) = api_key {
+            auth::validate_api_key(&key).map_err(named("CALCOM_API_KEY"))?;
             builder = builder.api_key(key);
         }
         match (client_id, secret_key) {
-            (Some(id), Some(secret)) => builder = builder.platform_client(id, secret),
+            (Some(id), Some(secret)) => {
+                auth::validate(&id, "platform client id").map_err(named("CALCOM_CLIENT_ID"))?;
+                auth::validate(&secret, "platform secret key")
+                    .map_err(named("CALCOM_SECRET_KEY"))?;
+                builder = builder.platform_client(id, secret);
+            }
             (Some(_), None) => {
                 return Err(ConfigError::Env {
                     name: "CALCOM_SECRET_KEY",
-                    reason: "is not set, but CALCOM_CLIENT_ID is: a platform client needs both".into(),
+                    reason: "is not set, but CALCOM_CLIENT_ID is: a platform client needs both"
+                        .into(),
                 })
             }
             (None, Some(_)) => {
                 return Err(ConfigError::Env {
                     name: "CALCOM_CLIENT_ID",
-                    reason: "is not set, but CALCOM_SECRET_KEY is: a platform client needs both".into(),
+                    reason: "is not set, but CALCOM_SECRET_KEY is: a platform client needs both"
+                        .into(),
                 })
             }
             (None, None) => {}
         }
         if let Some(token) = access_token {
+            if builder.api_key.is_some() {
+                return Err(ConfigError::Env {
+                    name: "CALCOM_ACCESS_TOKEN",
+                    reason: "is set together with CALCOM_API_KEY; both are sent as \
+                             `Authorization`, so set only one"
+                        .into(),
+                });
+            }
+            auth::validate(&token, "access token").map_err(named("CALCOM_ACCESS_TOKEN"))?;
             builder = builder.access_token(token);
         }
-        if builder.api_key.is_none() && builder.platform.is_none() && builder.access_token.is_none() {
+        if builder.api_key.is_none() && builder.platform.is_none() && builder.access_token.is_none()
+        {
             return Err(ConfigError::Env {
                 name: "CALCOM_API_KEY",
-                reason: "is not set, and neither are CALCOM_CLIENT_ID + CALCOM_SECRET_KEY or CALCOM_ACCESS_TOKEN".into(),
+                reason: "is not set, and neither are CALCOM_CLIENT_ID + CALCOM_SECRET_KEY or \
+                         CALCOM_ACCESS_TOKEN"
+                    .into(),
             });
         }
         if let Some(url) = env_var("CALCOM_BASE_URL")? {
+            let valid =
+                reqwest::Url::parse(&url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !valid {
+                return Err(ConfigError::Env {
+                    name: "CALCOM_BASE_URL",
+                    reason: format!("{url:?} is not a valid http(s) URL"),
+                });
+            }
             builder = builder.base_url(url);
         }
         Ok(builder)
@@ -322,6 +368,9 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let state = &self.inner;
+        // progenitor sends the document's `info.version` ("1.0.0") as `api-version`;
+        // Cal.com versions operations with `cal-api-version` instead.
+        request.headers_mut().remove(&PROGENITOR_VERSION_HEADER);
         let operation = operations::find(info.operation_id);
         if let Some(op) = operation {
             let auth_headers = state
@@ -330,22 +379,24 @@ impl ClientHooks<ClientState> for Client {
                 .map_err(|e| progenitor_client::Error::Custom(e.to_string()))?;
             request.headers_mut().extend(auth_headers);
         }
-        let version = state
-            .api_versions
-            .get(info.operation_id)
-            .cloned()
-            .or_else(|| {
-                let op = operation?;
-                let doc_version = op.api_version?;
-                state
-                    .api_version
-                    .clone()
-                    .or_else(|| HeaderValue::from_str(doc_version).ok())
-            });
+        // Per-operation overrides are rare: skip hashing the name when there are none.
+        let overridden = if state.api_versions.is_empty() {
+            None
+        } else {
+            state.api_versions.get(info.operation_id).cloned()
+        };
+        let version = overridden.or_else(|| {
+            let op = operation?;
+            let doc_version = op.api_version?;
+            state
+                .api_version
+                .clone()
+                .or_else(|| HeaderValue::from_str(doc_version).ok())
+        });
         if let Some(v) = version {
             request
                 .headers_mut()
-                .insert(HeaderName::from_static(API_VERSION_HEADER), v);
+                .insert(API_VERSION_HEADER_NAME.clone(), v);
         }
         Ok(())
     }
@@ -355,7 +406,6 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let state = &self.inner;
         let span = tracing::info_span!(
             "calcom.request",
             operation = info.operation_id,
@@ -365,7 +415,24 @@ impl ClientHooks<ClientState> for Client {
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let _entered = span.enter();
+        // `Instrument`, not `span.enter()`: a guard held across `.await` would leave the
+        // span entered on the thread while this request waits, and other tasks' events
+        // would be logged inside it.
+        self.send_with_retries(request, &span)
+            .instrument(span.clone())
+            .await
+    }
+}
+
+impl Client {
+    /// The body of [`ClientHooks::exec`]: sends, retries as the policy allows, and
+    /// captures the error of a non-success answer. Runs inside `span`.
+    async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+        span: &tracing::Span,
+    ) -> reqwest::Result<reqwest::Response> {
+        let state = &self.inner;
         let started = Instant::now();
         let may_retry = state.retry.allows(request.method());
         let mut request = request;
@@ -397,9 +464,17 @@ impl ClientHooks<ClientState> for Client {
         span.record("attempts", retry + 1);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         let response = result?;
-        span.record("status", response.status().as_u16());
-        if let Some(id) = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()) {
-            span.record("request_id", id);
+        // Recording on a disabled span (no subscriber, or a filter that drops it) does
+        // nothing, but finding the request id would still cost a header lookup.
+        if !span.is_disabled() {
+            span.record("status", response.status().as_u16());
+            if let Some(id) = response
+                .headers()
+                .get(&REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+            {
+                span.record("request_id", id);
+            }
         }
         if response.status().is_success() {
             return Ok(response);
@@ -418,7 +493,11 @@ async fn capture_error(response: reqwest::Response) -> reqwest::Result<reqwest::
     let url = response.url().clone();
     let body = response.bytes().await?;
     let api = ApiError::from_parts(status, headers.clone(), body.clone());
-    tracing::debug!(status = status.as_u16(), code = api.code.as_deref(), "Cal.com error");
+    tracing::debug!(
+        status = status.as_u16(),
+        code = api.code.as_deref(),
+        "Cal.com error"
+    );
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;

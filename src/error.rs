@@ -259,7 +259,11 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                     .get::<ApiError>()
                     .cloned()
                     .unwrap_or_else(|| {
-                        ApiError::from_parts(response.status(), response.headers().clone(), Bytes::new())
+                        ApiError::from_parts(
+                            response.status(),
+                            response.headers().clone(),
+                            Bytes::new(),
+                        )
                     });
                 Error::Api(Box::new(api))
             }
@@ -299,6 +303,9 @@ mod tests {
         );
         assert_eq!(e.code, None);
         assert_eq!(e.body_text(), Some("<html>bad</html>"));
-        assert_eq!(e.to_string(), "Cal.com answered 502 Bad Gateway (16 byte text/html body)");
+        assert_eq!(
+            e.to_string(),
+            "Cal.com answered 502 Bad Gateway (16 byte text/html body)"
+        );
     }
 }

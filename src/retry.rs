@@ -69,7 +69,11 @@ pub fn backoff(retry: u32) -> Duration {
 
 /// The delay a `Retry-After` header asks for (seconds or an HTTP date), capped.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     let delay = match value.parse::<u64>() {
         Ok(secs) => Duration::from_secs(secs),
         Err(_) => {
@@ -133,7 +137,10 @@ mod tests {
             let full = (0.5 * 2f64.powi(retry as i32)).min(8.0);
             for _ in 0..50 {
                 let d = backoff(retry).as_secs_f64();
-                assert!(d >= full / 2.0 - 1e-9 && d <= full + 1e-9, "retry {retry}: {d}");
+                assert!(
+                    d >= full / 2.0 - 1e-9 && d <= full + 1e-9,
+                    "retry {retry}: {d}"
+                );
             }
         }
     }
@@ -189,7 +196,10 @@ mod tests {
             .as_secs_f64()
             + 10.0;
         let d = reset_to_duration(in_ten_secs);
-        assert!(d > Duration::from_secs(8) && d <= Duration::from_secs(10), "{d:?}");
+        assert!(
+            d > Duration::from_secs(8) && d <= Duration::from_secs(10),
+            "{d:?}"
+        );
         assert_eq!(reset_to_duration(1e5), MAX_SERVER_DELAY);
     }
 }

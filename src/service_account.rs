@@ -95,42 +95,54 @@ impl Serialize for ServiceAccountKey {
     }
 }
 
+/// Whether `object` has every field in `fields`.
+fn has_all(object: &Map<String, Value>, fields: &[&str]) -> bool {
+    fields.iter().all(|f| object.contains_key(*f))
+}
+
+/// Whether `object` has exactly the fields in `fields`.
 fn fits(object: &Map<String, Value>, fields: &[&str]) -> bool {
-    object.keys().all(|k| fields.contains(&k.as_str())) && fields.iter().all(|f| object.contains_key(*f))
+    object.keys().all(|k| fields.contains(&k.as_str())) && has_all(object, fields)
 }
 
 impl<'de> Deserialize<'de> for ServiceAccountKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let object = Map::<String, Value>::deserialize(deserializer)?;
+        // Every field of both variants: either could be meant, so say so rather than
+        // calling it neither (or picking one).
+        if has_all(&object, &GOOGLE_FIELDS) && has_all(&object, &MICROSOFT_FIELDS) {
+            return Err(D::Error::custom(
+                "ambiguous service-account key: it has the fields of both GoogleServiceAccountKeyInput (client_email) and MicrosoftServiceAccountKeyInput (tenant_id); send only one variant's fields",
+            ));
+        }
         let google = fits(&object, &GOOGLE_FIELDS);
         let microsoft = fits(&object, &MICROSOFT_FIELDS);
         let value = Value::Object(object);
         // Field errors only: serde_json's messages could quote a private key.
-        let field_error = |variant: &str| D::Error::custom(format!("invalid {variant} service-account key fields"));
-        match (google, microsoft) {
-            (true, false) => serde_json::from_value(value)
+        let field_error = |variant: &str| {
+            D::Error::custom(format!("invalid {variant} service-account key fields"))
+        };
+        if google {
+            return serde_json::from_value(value)
                 .map(Self::Google)
-                .map_err(|_| field_error("Google")),
-            (false, true) => serde_json::from_value(value)
-                .map(Self::Microsoft)
-                .map_err(|_| field_error("Microsoft")),
-            (true, true) => Err(D::Error::custom(
-                "ambiguous service-account key: it fits both GoogleServiceAccountKeyInput and MicrosoftServiceAccountKeyInput",
-            )),
-            (false, false) => {
-                let keys: Vec<&str> = value
-                    .as_object()
-                    .map(|o| o.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
-                Err(D::Error::custom(format!(
-                    "service-account key with fields [{}] is neither GoogleServiceAccountKeyInput [{}] nor MicrosoftServiceAccountKeyInput [{}]",
-                    keys.join(", "),
-                    GOOGLE_FIELDS.join(", "),
-                    MICROSOFT_FIELDS.join(", ")
-                )))
-            }
+                .map_err(|_| field_error("Google"));
         }
+        if microsoft {
+            return serde_json::from_value(value)
+                .map(Self::Microsoft)
+                .map_err(|_| field_error("Microsoft"));
+        }
+        let keys: Vec<&str> = value
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        Err(D::Error::custom(format!(
+            "service-account key with fields [{}] is neither GoogleServiceAccountKeyInput [{}] nor MicrosoftServiceAccountKeyInput [{}]",
+            keys.join(", "),
+            GOOGLE_FIELDS.join(", "),
+            MICROSOFT_FIELDS.join(", ")
+        )))
     }
 }
 
@@ -200,9 +212,21 @@ impl GoogleServiceAccountKeyInput {
         };
         match object.get("type") {
             Some(Value::String(t)) if t == "service_account" => {}
-            Some(Value::String(t)) => return Err(KeyFileError::WrongType { found: format!("{t:?}") }),
-            Some(_) => return Err(KeyFileError::WrongType { found: "not a string".into() }),
-            None => return Err(KeyFileError::WrongType { found: "missing".into() }),
+            Some(Value::String(t)) => {
+                return Err(KeyFileError::WrongType {
+                    found: format!("{t:?}"),
+                })
+            }
+            Some(_) => {
+                return Err(KeyFileError::WrongType {
+                    found: "not a string".into(),
+                })
+            }
+            None => {
+                return Err(KeyFileError::WrongType {
+                    found: "missing".into(),
+                })
+            }
         }
         let field = |name: &'static str| {
             object
@@ -233,7 +257,11 @@ impl fmt::Display for ServiceAccountKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Google(k) => write!(f, "Google service account {}", k.client_email),
-            Self::Microsoft(k) => write!(f, "Microsoft application {} in tenant {}", k.client_id, k.tenant_id),
+            Self::Microsoft(k) => write!(
+                f,
+                "Microsoft application {} in tenant {}",
+                k.client_id, k.tenant_id
+            ),
         }
     }
 }
@@ -245,15 +273,24 @@ mod tests {
 
     #[test]
     fn decodes_each_variant_and_refuses_to_guess() {
-        let g: ServiceAccountKey =
-            serde_json::from_value(json!({"private_key": "k", "client_email": "e", "client_id": "c"})).unwrap();
+        let g: ServiceAccountKey = serde_json::from_value(
+            json!({"private_key": "k", "client_email": "e", "client_id": "c"}),
+        )
+        .unwrap();
         assert_eq!(g, ServiceAccountKey::google("k", "e", "c"));
         let m: ServiceAccountKey =
-            serde_json::from_value(json!({"private_key": "k", "tenant_id": "t", "client_id": "c"})).unwrap();
+            serde_json::from_value(json!({"private_key": "k", "tenant_id": "t", "client_id": "c"}))
+                .unwrap();
         assert_eq!(m, ServiceAccountKey::microsoft("k", "t", "c"));
         let both = json!({"private_key": "SENTINEL", "client_email": "e", "tenant_id": "t", "client_id": "c"});
-        let e = serde_json::from_value::<ServiceAccountKey>(both).unwrap_err().to_string();
-        assert!(e.contains("GoogleServiceAccountKeyInput") && e.contains("MicrosoftServiceAccountKeyInput"), "{e}");
+        let e = serde_json::from_value::<ServiceAccountKey>(both)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("GoogleServiceAccountKeyInput")
+                && e.contains("MicrosoftServiceAccountKeyInput"),
+            "{e}"
+        );
         assert!(!e.contains("SENTINEL"));
     }
 
@@ -283,7 +320,8 @@ mod tests {
         missing.as_object_mut().unwrap().remove("client_email");
         let e = GoogleServiceAccountKeyInput::from_json_key(&missing.to_string()).unwrap_err();
         assert!(matches!(e, KeyFileError::MissingField("client_email")));
-        let e = GoogleServiceAccountKeyInput::from_json_key("{\"private_key\": \"SENTINEL").unwrap_err();
+        let e = GoogleServiceAccountKeyInput::from_json_key("{\"private_key\": \"SENTINEL")
+            .unwrap_err();
         assert!(!e.to_string().contains("SENTINEL"));
     }
 }

@@ -39,9 +39,15 @@ fn main() {
     }
     println!("{:<40} {:>12} {:>10}", "document", "median", "lines");
     for doc in docs {
-        let name = doc.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = doc
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match median_time(&doc, 7) {
-            Some((t, lines)) => println!("{name:<40} {:>9.1} ms {lines:>10}", t.as_secs_f64() * 1000.0),
+            Some((t, lines)) => println!(
+                "{name:<40} {:>9.1} ms {lines:>10}",
+                t.as_secs_f64() * 1000.0
+            ),
             None => println!("{name:<40} failed"),
         }
     }

@@ -77,12 +77,15 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
                         if name == "client" {
                             continue;
                         }
-                        let ty = first_generic(&field.ty).map_or_else(|| type_string(&field.ty), type_string);
+                        let ty = first_generic(&field.ty)
+                            .map_or_else(|| type_string(&field.ty), type_string);
                         let ty = ty.replace("types::builder::", "types::");
                         setters.push(format!("    .{name}({ty})"));
                     }
                 }
-                Item::Impl(imp) if type_string(&imp.self_ty).starts_with(&format!("{builder_name}<")) => {
+                Item::Impl(imp)
+                    if type_string(&imp.self_ty).starts_with(&format!("{builder_name}<")) =>
+                {
                     for it in &imp.items {
                         let syn::ImplItem::Fn(f) = it else { continue };
                         if f.sig.ident != "send" {
@@ -131,14 +134,17 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
                     match &v.fields {
                         Fields::Unit => out.push_str(&format!("    {}\n", v.ident)),
                         Fields::Unnamed(u) => {
-                            let tys: Vec<String> = u.unnamed.iter().map(|f| type_string(&f.ty)).collect();
+                            let tys: Vec<String> =
+                                u.unnamed.iter().map(|f| type_string(&f.ty)).collect();
                             out.push_str(&format!("    {}({})\n", v.ident, tys.join(", ")));
                         }
                         Fields::Named(n) => {
                             let fs: Vec<String> = n
                                 .named
                                 .iter()
-                                .filter_map(|f| Some(format!("{}: {}", f.ident.as_ref()?, type_string(&f.ty))))
+                                .filter_map(|f| {
+                                    Some(format!("{}: {}", f.ident.as_ref()?, type_string(&f.ty)))
+                                })
                                 .collect();
                             out.push_str(&format!("    {} {{ {} }}\n", v.ident, fs.join(", ")));
                         }

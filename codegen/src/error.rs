@@ -71,7 +71,13 @@ impl fmt::Display for CodegenError {
         } else {
             &self.pointer
         };
-        write!(f, "{}: at {}: {}", self.file.display(), pointer, self.reason)
+        write!(
+            f,
+            "{}: at {}: {}",
+            self.file.display(),
+            pointer,
+            self.reason
+        )
     }
 }
 

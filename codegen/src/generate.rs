@@ -10,10 +10,10 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
 use progenitor_impl::{
     CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle,
 };
-use proc_macro2::TokenStream;
 use serde_json::{json, Value};
 
 use crate::error::{pointer, CodegenError};
@@ -74,10 +74,18 @@ fn try_generate_with_types(
 ) -> Result<(TokenStream, Vec<SchemaType>), String> {
     let spec: OpenAPI = match serde_path_to_error::deserialize(doc) {
         Ok(spec) => spec,
-        Err(e) => return Err(format!("at /{}: {}", e.path().to_string().replace('.', "/"), e.inner())),
+        Err(e) => {
+            return Err(format!(
+                "at /{}: {}",
+                e.path().to_string().replace('.', "/"),
+                e.inner()
+            ))
+        }
     };
     let settings = settings(options);
-    let _guard = HOOK_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = HOOK_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -96,7 +104,7 @@ fn try_generate_with_types(
 /// The first line of an error: progenitor appends whole debug dumps of the offending value.
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default().trim_end();
-    line.trim_end_matches(|c| c == '{' || c == ' ').to_string()
+    line.trim_end_matches(['{', ' ']).to_string()
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -135,9 +143,9 @@ fn locate_invalid(doc: &Value) -> Option<String> {
         }
     });
     let innermost = failing.iter().find(|p| {
-        !failing
-            .iter()
-            .any(|q| q.len() > p.len() && q.starts_with(p.as_str()) && q.as_bytes()[p.len()] == b'/')
+        !failing.iter().any(|q| {
+            q.len() > p.len() && q.starts_with(p.as_str()) && q.as_bytes()[p.len()] == b'/'
+        })
     });
     if let Some(found) = innermost {
         return Some(found.clone());
@@ -154,7 +162,9 @@ fn locate_invalid(doc: &Value) -> Option<String> {
             }
         }
     }
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object)?;
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)?;
     schemas.iter().find_map(|(name, schema)| {
         let base = pointer(["components", "schemas", name.as_str()]);
         deeper::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, &base)

@@ -49,7 +49,12 @@ fn count_operations(doc: &Value) -> usize {
         .map(|paths| {
             paths
                 .values()
-                .map(|item| load::HTTP_METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+                .map(|item| {
+                    load::HTTP_METHODS
+                        .iter()
+                        .filter(|m| item.get(**m).is_some())
+                        .count()
+                })
                 .sum()
         })
         .unwrap_or(0)
@@ -67,7 +72,15 @@ fn pipeline(
     file: &Path,
     doc: Value,
     options: &GenerateOptions,
-) -> Result<(Report, generate::Generation, Vec<passes::OperationRecord>, Value), CodegenError> {
+) -> Result<
+    (
+        Report,
+        generate::Generation,
+        Vec<passes::OperationRecord>,
+        Value,
+    ),
+    CodegenError,
+> {
     refs::check_alias_cycles(file, &doc)?;
     let mut doc = doc;
     let mut report = Report {
@@ -190,6 +203,17 @@ fn try_build_script() -> Result<(), CodegenError> {
         ),
     };
     let output = generate_file(&spec, &options)?;
+    for pass in &output.report.passes {
+        for warning in &pass.warnings {
+            println!(
+                "cargo:warning=calcom: {} in {}: {} {}",
+                pass.name,
+                spec.display(),
+                warning.pointer,
+                warning.detail
+            );
+        }
+    }
     for item in &output.report.skipped {
         println!(
             "cargo:warning=calcom: skipped {} in {}: {}",
@@ -206,10 +230,24 @@ fn try_build_script() -> Result<(), CodegenError> {
             kind: ErrorKind::Output,
         })
     };
+    // Code that calls a generated method can be compiled only when the method exists:
+    // `#[cfg(calcom_operation = "get_booking")]`.
+    println!("cargo::rustc-check-cfg=cfg(calcom_operation, values(any()))");
+    for record in &output.records {
+        println!("cargo::rustc-cfg=calcom_operation=\"{}\"", record.name);
+    }
     // Hand-written code that wraps a generated type compiles only when the type exists.
     println!("cargo::rustc-check-cfg=cfg(calcom_service_account_key)");
-    let unions = output.report.passes.iter().find(|p| p.name == "named-unions");
-    if unions.is_some_and(|p| p.details.iter().any(|c| c.detail.ends_with("calcom::ServiceAccountKey"))) {
+    let unions = output
+        .report
+        .passes
+        .iter()
+        .find(|p| p.name == "named-unions");
+    if unions.is_some_and(|p| {
+        p.details
+            .iter()
+            .any(|c| c.detail.ends_with("calcom::ServiceAccountKey"))
+    }) {
         println!("cargo::rustc-cfg=calcom_service_account_key");
     }
     write("calcom_client.rs", &output.client)?;

@@ -42,7 +42,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Value, CodegenError> {
 fn validate_skeleton(path: &Path, doc: &Value) -> Result<(), CodegenError> {
     let unreadable = |ptr: String, reason: String| CodegenError::unreadable(path, ptr, reason);
     let Some(root) = doc.as_object() else {
-        return Err(unreadable(String::new(), "the document is not a JSON object".into()));
+        return Err(unreadable(
+            String::new(),
+            "the document is not a JSON object".into(),
+        ));
     };
     match root.get("openapi").and_then(Value::as_str) {
         Some(v) if v.trim().starts_with("3.0.") => {}
@@ -62,10 +65,16 @@ fn validate_skeleton(path: &Path, doc: &Value) -> Result<(), CodegenError> {
         }
     }
     if !root.get("info").is_some_and(Value::is_object) {
-        return Err(unreadable("/info".into(), "`info` is missing or not an object".into()));
+        return Err(unreadable(
+            "/info".into(),
+            "`info` is missing or not an object".into(),
+        ));
     }
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
-        return Err(unreadable("/paths".into(), "`paths` is missing or not an object".into()));
+        return Err(unreadable(
+            "/paths".into(),
+            "`paths` is missing or not an object".into(),
+        ));
     };
     for (template, item) in paths {
         let item_ptr = pointer(["paths", template.as_str()]);
@@ -106,7 +115,11 @@ fn validate_skeleton(path: &Path, doc: &Value) -> Result<(), CodegenError> {
 
 fn check_parameters(path: &Path, ptr: &str, params: &Value) -> Result<(), CodegenError> {
     let Some(params) = params.as_array() else {
-        return Err(CodegenError::unreadable(path, ptr, "`parameters` must be an array"));
+        return Err(CodegenError::unreadable(
+            path,
+            ptr,
+            "`parameters` must be an array",
+        ));
     };
     for (i, param) in params.iter().enumerate() {
         let param_ptr = format!("{ptr}/{i}");

@@ -95,13 +95,16 @@ fn check(args: &[String]) -> ExitCode {
 fn api(args: &[String]) -> ExitCode {
     let (spec, mode) = match args {
         [spec] => (spec, None),
-        [spec, flag, file] if flag == "--check" || flag == "--write" => (spec, Some((flag.as_str(), file))),
+        [spec, flag, file] if flag == "--check" || flag == "--write" => {
+            (spec, Some((flag.as_str(), file)))
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
-    let snapshot = match calcom_codegen::api_snapshot(Path::new(spec), &GenerateOptions::default()) {
+    let snapshot = match calcom_codegen::api_snapshot(Path::new(spec), &GenerateOptions::default())
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

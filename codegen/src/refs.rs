@@ -13,7 +13,10 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// (`A: {$ref: B}`, `B: {allOf: [{$ref: A}]}`): such a type has no definition at all.
 /// Recursion through properties or items is fine and not reported.
 pub fn check_alias_cycles(file: &Path, doc: &Value) -> Result<(), CodegenError> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Ok(());
     };
     let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

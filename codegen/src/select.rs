@@ -89,7 +89,10 @@ pub fn apply(
     if selection.is_all() {
         return Ok(Selected::default());
     }
-    let all_tags: BTreeSet<String> = records.iter().flat_map(|r| r.tags.iter().map(|t| slug(t))).collect();
+    let all_tags: BTreeSet<String> = records
+        .iter()
+        .flat_map(|r| r.tags.iter().map(|t| slug(t)))
+        .collect();
     for tag in &selection.tags {
         if !all_tags.contains(&slug(tag)) {
             return Err(format!(
@@ -100,14 +103,17 @@ pub fn apply(
     }
     for name in &selection.operations {
         if !records.iter().any(|r| &r.name == name) {
-            return Err(format!("CALCOM_OPERATIONS: there is no operation named `{name}`"));
+            return Err(format!(
+                "CALCOM_OPERATIONS: there is no operation named `{name}`"
+            ));
         }
     }
     let wanted_tags: HashSet<String> = selection.tags.iter().map(|t| slug(t)).collect();
     let keep: HashSet<(&str, String)> = records
         .iter()
         .filter(|r| {
-            r.tags.iter().any(|t| wanted_tags.contains(&slug(t))) || selection.operations.contains(&r.name)
+            r.tags.iter().any(|t| wanted_tags.contains(&slug(t)))
+                || selection.operations.contains(&r.name)
         })
         .map(|r| (r.path.as_str(), r.method.to_ascii_lowercase()))
         .collect();
@@ -115,15 +121,21 @@ pub fn apply(
     let mut result = Selected::default();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for method in HTTP_METHODS {
-                if item.contains_key(method) && !keep.contains(&(path.as_str(), method.to_string())) {
+                if item.contains_key(method) && !keep.contains(&(path.as_str(), method.to_string()))
+                {
                     item.remove(method);
                     result.operations_dropped += 1;
                 }
             }
         }
-        paths.retain(|_, item| item.as_object().is_some_and(|i| HTTP_METHODS.iter().any(|m| i.contains_key(*m))));
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_some_and(|i| HTTP_METHODS.iter().any(|m| i.contains_key(*m)))
+        });
     }
     result.schemas_dropped = prune_unreachable_schemas(doc);
     Ok(result)
@@ -157,11 +169,17 @@ fn prune_unreachable_schemas(doc: &mut Value) -> usize {
         if !reached.insert(name.clone()) {
             continue;
         }
-        if let Some(schema) = doc.pointer("/components/schemas").and_then(|s| s.get(&name)) {
+        if let Some(schema) = doc
+            .pointer("/components/schemas")
+            .and_then(|s| s.get(&name))
+        {
             refs_in(schema, &mut frontier);
         }
     }
-    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
         return 0;
     };
     let before = schemas.len();
@@ -199,12 +217,18 @@ mod tests {
     }
 
     fn records() -> Vec<OperationRecord> {
-        vec![record("/a", "GET", "get_a", "Orgs / Delegation Credentials"), record("/b", "GET", "get_b", "Bookings")]
+        vec![
+            record("/a", "GET", "get_a", "Orgs / Delegation Credentials"),
+            record("/b", "GET", "get_b", "Bookings"),
+        ]
     }
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("Orgs / Delegation Credentials"), "orgs-delegation-credentials");
+        assert_eq!(
+            slug("Orgs / Delegation Credentials"),
+            "orgs-delegation-credentials"
+        );
         assert_eq!(slug("Bookings"), "bookings");
     }
 
@@ -213,8 +237,18 @@ mod tests {
         let mut d = doc();
         let sel = Selection::parse(Some("orgs-delegation-credentials"), None);
         let r = apply(&mut d, &records(), &sel).unwrap();
-        assert_eq!(r, Selected { operations_dropped: 1, schemas_dropped: 2 });
-        let schemas: Vec<&String> = d["components"]["schemas"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            r,
+            Selected {
+                operations_dropped: 1,
+                schemas_dropped: 2
+            }
+        );
+        let schemas: Vec<&String> = d["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(schemas, ["A", "Inner"]);
         assert!(d["paths"].get("/b").is_none());
 
@@ -226,15 +260,28 @@ mod tests {
 
     #[test]
     fn unknown_names_list_what_exists() {
-        let e = apply(&mut doc(), &records(), &Selection::parse(Some("nope"), None)).unwrap_err();
+        let e = apply(
+            &mut doc(),
+            &records(),
+            &Selection::parse(Some("nope"), None),
+        )
+        .unwrap_err();
         assert!(e.contains("bookings, orgs-delegation-credentials"), "{e}");
-        assert!(apply(&mut doc(), &records(), &Selection::parse(None, Some("get_c"))).is_err());
+        assert!(apply(
+            &mut doc(),
+            &records(),
+            &Selection::parse(None, Some("get_c"))
+        )
+        .is_err());
     }
 
     #[test]
     fn empty_selection_keeps_everything() {
         let mut d = doc();
-        assert_eq!(apply(&mut d, &records(), &Selection::default()).unwrap(), Selected::default());
+        assert_eq!(
+            apply(&mut d, &records(), &Selection::default()).unwrap(),
+            Selected::default()
+        );
         assert_eq!(d, doc());
     }
 }

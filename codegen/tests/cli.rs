@@ -16,7 +16,10 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 fn path(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(rel)
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -32,7 +35,11 @@ fn vendored_spec_checks_clean() {
 
 #[test]
 fn json_report_has_the_documented_fields() {
-    let (code, stdout, _) = run(&["check", &path("tests/fixtures/unsupported_parts.json"), "--json"]);
+    let (code, stdout, _) = run(&[
+        "check",
+        &path("tests/fixtures/unsupported_parts.json"),
+        "--json",
+    ]);
     assert_eq!(code, 1, "something was skipped");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
     assert_eq!(report["operations_total"], 3);

@@ -5,14 +5,20 @@ use std::path::{Path, PathBuf};
 use calcom_codegen::{check, CodegenError, ErrorKind, GenerateOptions};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn fails(name: &str) -> CodegenError {
     match check(&fixture(name), &GenerateOptions::default()) {
         Ok(report) => panic!("{name} was accepted: {}", report.summary_line()),
         Err(e) => {
-            assert!(e.to_string().starts_with(&fixture(name).display().to_string()), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&fixture(name).display().to_string()),
+                "{e}"
+            );
             e
         }
     }
@@ -28,7 +34,10 @@ fn invalid_json() {
 #[test]
 fn not_openapi_3_0() {
     let e = fails("swagger2.json");
-    assert_eq!((e.kind, e.pointer.as_str()), (ErrorKind::UnreadableInput, "/openapi"));
+    assert_eq!(
+        (e.kind, e.pointer.as_str()),
+        (ErrorKind::UnreadableInput, "/openapi")
+    );
 }
 
 #[test]
@@ -64,24 +73,43 @@ fn schema_of_the_wrong_shape_is_located() {
 
 #[test]
 fn missing_file() {
-    let e = check(Path::new("/nonexistent/spec.json"), &GenerateOptions::default()).unwrap_err();
+    let e = check(
+        Path::new("/nonexistent/spec.json"),
+        &GenerateOptions::default(),
+    )
+    .unwrap_err();
     assert!(e.reason.contains("cannot read the file"), "{e}");
 }
 
 #[test]
 fn unsupported_operations_are_skipped_and_counted() {
-    let report = check(&fixture("unsupported_parts.json"), &GenerateOptions::default()).unwrap();
-    assert_eq!((report.operations_generated, report.operations_total), (1, 3));
+    let report = check(
+        &fixture("unsupported_parts.json"),
+        &GenerateOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (report.operations_generated, report.operations_total),
+        (1, 3)
+    );
     let pointers: Vec<&str> = report.skipped.iter().map(|s| s.pointer.as_str()).collect();
     assert_eq!(pointers, ["/paths/~1b/get", "/paths/~1c/post"]);
-    assert!(report.skipped[0].reason.contains("cookie"), "{:?}", report.skipped);
-    assert!(report.skipped[1].reason.contains("application/xml"), "{:?}", report.skipped);
+    assert!(
+        report.skipped[0].reason.contains("cookie"),
+        "{:?}",
+        report.skipped
+    );
+    assert!(
+        report.skipped[1].reason.contains("application/xml"),
+        "{:?}",
+        report.skipped
+    );
 }
 
 #[test]
 fn a_messy_document_is_normalised_and_generated() {
-    let out = calcom_codegen::generate_file(&fixture("messy.json"), &GenerateOptions::default())
-        .unwrap();
+    let out =
+        calcom_codegen::generate_file(&fixture("messy.json"), &GenerateOptions::default()).unwrap();
     assert!(out.report.skipped.is_empty());
     let changes = |name: &str| {
         out.report

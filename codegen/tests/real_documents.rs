@@ -23,10 +23,14 @@ fn every_real_document_generates_without_skipping() {
     let Some(docs) = documents() else { return };
     assert!(!docs.is_empty());
     for doc in &docs {
-        let report = check(doc, &GenerateOptions::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let report = check(doc, &GenerateOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         println!("{}: {}", doc.display(), report.summary_line());
-        assert!(report.skipped.is_empty(), "{}: {:?}", doc.display(), report.skipped);
+        assert!(
+            report.skipped.is_empty(),
+            "{}: {:?}",
+            doc.display(),
+            report.skipped
+        );
         assert_eq!(report.operations_generated, report.operations_total);
         assert_eq!(report.schemas_generated, report.schemas_total);
     }
@@ -35,19 +39,40 @@ fn every_real_document_generates_without_skipping() {
 #[test]
 fn newest_document_figures() {
     let Some(docs) = documents() else { return };
-    let Some(newest) = docs.iter().find(|p| p.ends_with("2025-09-26_6c9ac763.json")) else {
+    let Some(newest) = docs
+        .iter()
+        .find(|p| p.ends_with("2025-09-26_6c9ac763.json"))
+    else {
         panic!("2025-09-26_6c9ac763.json is missing from ../shared/calcom-openapi");
     };
     let report = check(newest, &GenerateOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.summary_line(), "operations: 230/230 generated, schemas: 404/404 generated, skipped: 0");
-    let changes = |name: &str| report.passes.iter().find(|p| p.name == name).map_or(0, |p| p.changes);
+    assert_eq!(
+        report.summary_line(),
+        "operations: 230/230 generated, schemas: 404/404 generated, skipped: 0"
+    );
+    let changes = |name: &str| {
+        report
+            .passes
+            .iter()
+            .find(|p| p.name == name)
+            .map_or(0, |p| p.changes)
+    };
     // Measured on this document (see ../shared/calcom-openapi/README.md).
-    assert_eq!(changes("auth-headers"), 212, "operations with auth header parameters");
+    assert_eq!(
+        changes("auth-headers"),
+        212,
+        "operations with auth header parameters"
+    );
     assert_eq!(changes("api-version"), 30);
     let declared = report
         .passes
         .iter()
         .find(|p| p.name == "path-parameters")
-        .map(|p| p.details.iter().filter(|c| c.detail.contains("declared")).count());
+        .map(|p| {
+            p.details
+                .iter()
+                .filter(|c| c.detail.contains("declared"))
+                .count()
+        });
     assert_eq!(declared, Some(64), "undeclared path variables");
 }

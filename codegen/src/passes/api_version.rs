@@ -39,21 +39,21 @@ fn version_of(param: &Value) -> Option<String> {
                 .and_then(|e| e.first())
         })
         .and_then(Value::as_str);
-    from_schema
-        .map(str::to_string)
-        .or_else(|| {
-            param
-                .get("description")
-                .and_then(Value::as_str)
-                .and_then(find_date)
-                .map(str::to_string)
-        })
+    from_schema.map(str::to_string).or_else(|| {
+        param
+            .get("description")
+            .and_then(Value::as_str)
+            .and_then(find_date)
+            .map(str::to_string)
+    })
 }
 
 /// Removes `cal-api-version` parameters and records their values per operation.
 pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
     for_each_operation(doc, |ptr, path, method, op| {
-        let Some(params) = parameters_mut(op) else { return };
+        let Some(params) = parameters_mut(op) else {
+            return;
+        };
         let Some(index) = params
             .iter()
             .position(|p| super::is_parameter(p, "header", API_VERSION_HEADER))
@@ -68,13 +68,18 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
         let version = version_of(&param);
         let param_ptr = format!("{ptr}/parameters/{index}");
         match (&version, required) {
-            (Some(v), _) => report.change(param_ptr, format!("cal-api-version {v} sent by the client")),
+            (Some(v), _) => {
+                report.change(param_ptr, format!("cal-api-version {v} sent by the client"))
+            }
             (None, true) => report.warn(
                 param_ptr,
                 "required cal-api-version has no default and no date in its description; \
                  the client cannot send it unless the user sets a version",
             ),
-            (None, false) => report.change(param_ptr, "optional cal-api-version without a value removed"),
+            (None, false) => report.change(
+                param_ptr,
+                "optional cal-api-version without a value removed",
+            ),
         }
         if let Some(record) = ctx.operation_mut(path, method) {
             record.api_version = version;
@@ -115,7 +120,13 @@ mod tests {
         assert_eq!(ctx.operations[2].api_version, None);
         assert_eq!(report.changes, 3);
         assert_eq!(report.warnings.len(), 1);
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(doc["paths"]["/b"]["get"].get("parameters").is_none());
     }
 }

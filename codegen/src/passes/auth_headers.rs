@@ -17,12 +17,17 @@ pub const AUTH_HEADERS: [&str; 3] = ["Authorization", "x-cal-secret-key", "x-cal
 /// Removes auth header parameters and records their use per operation.
 pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
     for_each_operation(doc, |ptr, path, method, op| {
-        let Some(params) = parameters_mut(op) else { return };
+        let Some(params) = parameters_mut(op) else {
+            return;
+        };
         let mut found = Vec::new();
         params.retain(|p| {
             let is_header = p.get("in").and_then(Value::as_str) == Some("header");
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            match AUTH_HEADERS.iter().position(|h| h.eq_ignore_ascii_case(name)) {
+            match AUTH_HEADERS
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+            {
                 Some(i) if is_header => {
                     let required = p.get("required").and_then(Value::as_bool) == Some(true);
                     found.push((i, required));
@@ -37,7 +42,9 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
         if params.is_empty() {
             op.remove("parameters");
         }
-        let Some(record) = ctx.operation_mut(path, method) else { return };
+        let Some(record) = ctx.operation_mut(path, method) else {
+            return;
+        };
         let mut removed = Vec::new();
         for (i, required) in found {
             let usage = if required {

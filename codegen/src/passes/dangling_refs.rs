@@ -29,7 +29,9 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
     }
     let mut ptr = String::new();
     walk_values(doc, &mut ptr, &mut |p, value| {
-        let Some(map) = value.as_object_mut() else { return };
+        let Some(map) = value.as_object_mut() else {
+            return;
+        };
         let Some(target) = map.get("$ref").and_then(Value::as_str).map(str::to_string) else {
             return;
         };
@@ -44,7 +46,10 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
         if let Some(n) = map.remove("nullable") {
             free.insert("nullable".into(), n);
         }
-        free.insert("x-calcom-dangling-ref".into(), Value::String(target.clone()));
+        free.insert(
+            "x-calcom-dangling-ref".into(),
+            Value::String(target.clone()),
+        );
         *map = free;
         report.warn(
             p,

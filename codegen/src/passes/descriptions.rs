@@ -33,10 +33,9 @@ pub fn sanitise(text: &str) -> Option<String> {
             continue;
         }
         let indent = line.len() - trimmed.len();
-        if !in_fence && indent >= 4 {
-            changed = true;
-            out.push(format!("   {trimmed}"));
-        } else if !in_fence && line.contains('\t') && indent > 0 {
+        // Four spaces (or a tab) of indentation make an indented code block.
+        let code_indent = indent >= 4 || (indent > 0 && line[..indent].contains('\t'));
+        if !in_fence && code_indent {
             changed = true;
             out.push(format!("   {trimmed}"));
         } else {
@@ -54,7 +53,9 @@ pub fn sanitise(text: &str) -> Option<String> {
 pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
     let mut ptr = String::new();
     walk_values(doc, &mut ptr, &mut |p, value| {
-        let Some(map) = value.as_object_mut() else { return };
+        let Some(map) = value.as_object_mut() else {
+            return;
+        };
         for key in ["description", "summary"] {
             let Some(Value::String(text)) = map.get_mut(key) else {
                 continue;

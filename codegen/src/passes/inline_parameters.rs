@@ -21,12 +21,17 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
         return;
     };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         let shared = match item.remove("parameters") {
             Some(Value::Array(params)) => {
                 report.change(
                     pointer(["paths", path.as_str(), "parameters"]),
-                    format!("{} path-level parameters copied into each operation", params.len()),
+                    format!(
+                        "{} path-level parameters copied into each operation",
+                        params.len()
+                    ),
                 );
                 params
             }
@@ -42,7 +47,12 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
                 _ => Vec::new(),
             };
             for (i, param) in own.iter_mut().enumerate() {
-                inline_ref(param, &components, &format!("{op_ptr}/parameters/{i}"), report);
+                inline_ref(
+                    param,
+                    &components,
+                    &format!("{op_ptr}/parameters/{i}"),
+                    report,
+                );
             }
             for shared_param in &shared {
                 let mut param = shared_param.clone();
@@ -100,7 +110,9 @@ mod tests {
         assert_eq!(get[0]["name"], "take");
         assert_eq!(get[1]["name"], "id");
         // The operation's own `id` wins over the shared one.
-        let put = doc["paths"]["/a/{id}"]["put"]["parameters"].as_array().unwrap();
+        let put = doc["paths"]["/a/{id}"]["put"]["parameters"]
+            .as_array()
+            .unwrap();
         assert_eq!(put.len(), 1);
         assert_eq!(put[0]["schema"]["type"], "number");
         assert!(doc["paths"]["/a/{id}"].get("parameters").is_none());

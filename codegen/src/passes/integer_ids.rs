@@ -48,8 +48,16 @@ fn make_integer(schema: &mut Map<String, Value>) -> bool {
 pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
     for_each_operation(doc, |ptr, _, _, op| {
         for (i, p) in parameters_mut(op).into_iter().flatten().enumerate() {
-            let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-            let location = p.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let location = p
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if !matches!(location.as_str(), "path" | "query") || !is_integer_name(&name) {
                 continue;
             }
@@ -74,7 +82,10 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
             if let Some(prop) = prop.as_object_mut() {
                 if make_integer(prop) {
                     report.change(
-                        format!("{ptr}/properties/{}", crate::error::escape_pointer_segment(name)),
+                        format!(
+                            "{ptr}/properties/{}",
+                            crate::error::escape_pointer_segment(name)
+                        ),
                         format!("property `{name}`: number -> integer"),
                     );
                 }
@@ -114,7 +125,10 @@ mod tests {
         }}}}});
         let (_, report) = normalise_with(&mut doc, run);
         let params = &doc["paths"]["/a/{orgId}"]["get"]["parameters"];
-        assert_eq!(params[0]["schema"], json!({"type": "integer", "format": "int64"}));
+        assert_eq!(
+            params[0]["schema"],
+            json!({"type": "integer", "format": "int64"})
+        );
         assert_eq!(params[1]["schema"]["type"], "integer");
         assert_eq!(params[2]["schema"]["type"], "number");
         let props = &doc["components"]["schemas"]["X"]["properties"];

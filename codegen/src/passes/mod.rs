@@ -19,6 +19,7 @@ pub mod operation_names;
 pub mod path_params;
 pub mod schema_shapes;
 pub mod sensitive_fields;
+pub mod type_names;
 
 use crate::load::HTTP_METHODS;
 
@@ -97,6 +98,7 @@ pub const PASSES: &[(&str, PassFn)] = &[
     ("integer-ids", integer_ids::run),
     ("sensitive-fields", sensitive_fields::run),
     ("named-unions", named_unions::run),
+    ("type-names", type_names::run),
     ("descriptions", descriptions::run),
 ];
 
@@ -212,12 +214,17 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String,
     let mut components = root.get_mut("components").map(std::mem::take);
     if let Some(Value::Object(schemas)) = components.as_mut().and_then(|c| c.get_mut("schemas")) {
         for (name, schema) in schemas.iter_mut() {
-            roots.push((crate::error::pointer(["components", "schemas", name]), schema));
+            roots.push((
+                crate::error::pointer(["components", "schemas", name]),
+                schema,
+            ));
         }
     }
     if let Some(Value::Object(items)) = paths.as_mut() {
         for (path, item) in items.iter_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (method, op) in item.iter_mut() {
                 if !HTTP_METHODS.contains(&method.as_str()) {
                     continue;
@@ -318,7 +325,9 @@ fn walk_schema(schema: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<S
     };
     f(ptr, map);
     for (key, kind) in SUBSCHEMA_KEYS {
-        let Some(child) = map.get_mut(key) else { continue };
+        let Some(child) = map.get_mut(key) else {
+            continue;
+        };
         match kind {
             Kind::One => walk_schema(child, &format!("{ptr}/{key}"), f),
             Kind::List => {
@@ -331,10 +340,8 @@ fn walk_schema(schema: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<S
             Kind::Map => {
                 if let Some(props) = child.as_object_mut() {
                     for (name, prop) in props.iter_mut() {
-                        let p = format!(
-                            "{ptr}/{key}/{}",
-                            crate::error::escape_pointer_segment(name)
-                        );
+                        let p =
+                            format!("{ptr}/{key}/{}", crate::error::escape_pointer_segment(name));
                         walk_schema(prop, &p, f);
                     }
                 }

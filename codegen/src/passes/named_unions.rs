@@ -14,7 +14,10 @@ use crate::report::PassReport;
 
 /// (branch schema names, sorted; Rust type in the `calcom` crate).
 pub const NAMED_UNIONS: &[(&[&str], &str)] = &[(
-    &["GoogleServiceAccountKeyInput", "MicrosoftServiceAccountKeyInput"],
+    &[
+        "GoogleServiceAccountKeyInput",
+        "MicrosoftServiceAccountKeyInput",
+    ],
     "calcom::ServiceAccountKey",
 )];
 
@@ -36,7 +39,9 @@ fn branch_names(schema: &serde_json::Map<String, Value>) -> Option<Vec<String>> 
 /// Maps known unions to their hand-written types; returns the Rust types used.
 pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
     for_each_schema(doc, &mut |ptr, schema| {
-        let Some(names) = branch_names(schema) else { return };
+        let Some(names) = branch_names(schema) else {
+            return;
+        };
         let Some((_, rust_type)) = NAMED_UNIONS.iter().find(|(b, _)| *b == names.as_slice()) else {
             return;
         };
@@ -56,14 +61,17 @@ mod tests {
     #[test]
     fn maps_the_service_account_key_union_in_any_order() {
         let mut doc = json!({"paths": {}, "components": {"schemas": {"In": {"type": "object",
-            "properties": {"keys": {"type": "array", "items": {"oneOf": [
-                {"$ref": "#/components/schemas/MicrosoftServiceAccountKeyInput"},
-                {"$ref": "#/components/schemas/GoogleServiceAccountKeyInput"}]}},
-                "other": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
-            }}}}});
+        "properties": {"keys": {"type": "array", "items": {"oneOf": [
+            {"$ref": "#/components/schemas/MicrosoftServiceAccountKeyInput"},
+            {"$ref": "#/components/schemas/GoogleServiceAccountKeyInput"}]}},
+            "other": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+        }}}}});
         let (_, report) = normalise_with(&mut doc, run);
         let props = &doc["components"]["schemas"]["In"]["properties"];
-        assert_eq!(props["keys"]["items"]["x-rust-type"]["path"], "calcom::ServiceAccountKey");
+        assert_eq!(
+            props["keys"]["items"]["x-rust-type"]["path"],
+            "calcom::ServiceAccountKey"
+        );
         assert!(props["other"].get("x-rust-type").is_none());
         assert_eq!(report.changes, 1);
     }

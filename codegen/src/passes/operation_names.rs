@@ -57,10 +57,12 @@ fn name_from_path(method: &str, path: &str) -> String {
     let words: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => format!("by_{param}"),
-            None => s.to_string(),
-        })
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(param) => format!("by_{param}"),
+                None => s.to_string(),
+            },
+        )
         .collect();
     format!("{method}_{}", words.join("_")).to_snake_case()
 }

@@ -35,8 +35,12 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
             if p.get("in").and_then(Value::as_str) != Some("path") {
                 continue;
             }
-            if let (Some(name), Some(schema)) = (p.get("name").and_then(Value::as_str), p.get("schema")) {
-                known.entry(name.to_string()).or_insert_with(|| schema.clone());
+            if let (Some(name), Some(schema)) =
+                (p.get("name").and_then(Value::as_str), p.get("schema"))
+            {
+                known
+                    .entry(name.to_string())
+                    .or_insert_with(|| schema.clone());
             }
         }
     });
@@ -46,11 +50,17 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
         let params = op
             .entry("parameters")
             .or_insert_with(|| Value::Array(Vec::new()));
-        let Some(params) = params.as_array_mut() else { return };
+        let Some(params) = params.as_array_mut() else {
+            return;
+        };
         let mut kept = Vec::with_capacity(params.len());
         for (i, p) in params.drain(..).enumerate() {
             let is_path = p.get("in").and_then(Value::as_str) == Some("path");
-            let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if is_path && !vars.contains(&name.as_str()) {
                 report.change(
                     format!("{ptr}/parameters/{i}"),
@@ -102,7 +112,10 @@ mod tests {
 
     #[test]
     fn reads_template_variables() {
-        assert_eq!(template_variables("/v2/orgs/{orgId}/teams/{teamId}"), ["orgId", "teamId"]);
+        assert_eq!(
+            template_variables("/v2/orgs/{orgId}/teams/{teamId}"),
+            ["orgId", "teamId"]
+        );
         assert!(template_variables("/v2/me").is_empty());
     }
 

@@ -78,9 +78,15 @@ fn object_holding_a_scalar(schema: &mut Map<String, Value>) -> Option<String> {
     let inferred = from_enum
         .or_else(|| schema.get("default").and_then(scalar_type))
         .or_else(|| schema.get("example").and_then(scalar_type))?;
-    let inferred = if inferred == "integer" { "number" } else { inferred };
+    let inferred = if inferred == "integer" {
+        "number"
+    } else {
+        inferred
+    };
     schema.insert("type".into(), Value::String(inferred.into()));
-    Some(format!("type: object holding a scalar retyped as {inferred}"))
+    Some(format!(
+        "type: object holding a scalar retyped as {inferred}"
+    ))
 }
 
 fn array_with_enum(schema: &mut Map<String, Value>) -> Option<String> {
@@ -110,7 +116,9 @@ fn default_outside_enum(schema: &mut Map<String, Value>) -> Option<String> {
         return None;
     }
     let dropped = schema.remove("default")?;
-    Some(format!("default {dropped} does not fit the schema; dropped"))
+    Some(format!(
+        "default {dropped} does not fit the schema; dropped"
+    ))
 }
 
 fn bad_pattern(schema: &mut Map<String, Value>) -> Option<String> {
@@ -129,7 +137,9 @@ fn bad_pattern(schema: &mut Map<String, Value>) -> Option<String> {
     }
     let example = schema.get("example").and_then(Value::as_str);
     let verdict = match regress::Regex::new(&fixed) {
-        Err(e) => Some(format!("pattern {fixed:?} is not an ECMAScript regex ({e}); dropped")),
+        Err(e) => Some(format!(
+            "pattern {fixed:?} is not an ECMAScript regex ({e}); dropped"
+        )),
         Ok(re) => match example {
             Some(ex) if re.find(ex).is_none() => Some(format!(
                 "pattern {fixed:?} rejects the schema's own example {ex:?}; dropped"
@@ -150,8 +160,11 @@ fn bad_pattern(schema: &mut Map<String, Value>) -> Option<String> {
     (!notes.is_empty()).then(|| notes.join("; "))
 }
 
+/// A rule: rewrites a schema in place and says what it did, or returns `None`.
+type Rule = fn(&mut Map<String, Value>) -> Option<String>;
+
 /// The schema rules, in the order they apply (flattening before type inference).
-const RULES: [fn(&mut Map<String, Value>) -> Option<String>; 5] = [
+const RULES: [Rule; 5] = [
     flatten_nested_enum,
     object_holding_a_scalar,
     array_with_enum,
@@ -230,7 +243,10 @@ mod tests {
     #[test]
     fn array_enum_moves_to_items() {
         let (s, _) = apply(json!({"type": "array", "enum": ["Mon"], "items": {"type": "string"}}));
-        assert_eq!(s, json!({"type": "array", "items": {"type": "string", "enum": ["Mon"]}}));
+        assert_eq!(
+            s,
+            json!({"type": "array", "items": {"type": "string", "enum": ["Mon"]}})
+        );
     }
 
     #[test]
@@ -245,9 +261,12 @@ mod tests {
 
     #[test]
     fn patterns_are_repaired_or_dropped() {
-        let (s, _) = apply(json!({"type": "string", "pattern": "/^\\+[1-9]\\d{1,14}$/", "example": "+4915112345678"}));
+        let (s, _) = apply(
+            json!({"type": "string", "pattern": "/^\\+[1-9]\\d{1,14}$/", "example": "+4915112345678"}),
+        );
         assert_eq!(s["pattern"], "^\\+[1-9]\\d{1,14}$");
-        let (s, _) = apply(json!({"type": "string", "pattern": "TIME_FORMAT_HH_MM", "example": "08:00"}));
+        let (s, _) =
+            apply(json!({"type": "string", "pattern": "TIME_FORMAT_HH_MM", "example": "08:00"}));
         assert!(s.get("pattern").is_none());
         let (s, _) = apply(json!({"type": "string", "pattern": "(", "example": "x"}));
         assert!(s.get("pattern").is_none());
@@ -264,6 +283,9 @@ mod tests {
             {"name": "s", "in": "query", "schema": {"type": "number"}}]}}}});
         let (_, report) = normalise_with(&mut doc, run);
         assert_eq!(report.changes, 2);
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][1]["schema"]["type"], "string");
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][1]["schema"]["type"],
+            "string"
+        );
     }
 }

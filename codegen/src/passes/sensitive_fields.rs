@@ -40,7 +40,9 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
             if !is_sensitive(name) {
                 continue;
             }
-            let Some(prop) = prop.as_object_mut() else { continue };
+            let Some(prop) = prop.as_object_mut() else {
+                continue;
+            };
             if prop.get("type").and_then(Value::as_str) != Some("string")
                 || prop.contains_key("enum")
             {
@@ -51,7 +53,10 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
                 json!({"crate": "calcom", "version": "*", "path": "calcom::SecretString"}),
             );
             report.change(
-                format!("{ptr}/properties/{}", crate::error::escape_pointer_segment(name)),
+                format!(
+                    "{ptr}/properties/{}",
+                    crate::error::escape_pointer_segment(name)
+                ),
                 format!("`{name}` is a secret: redacted in Debug"),
             );
         }
@@ -66,14 +71,17 @@ mod tests {
     #[test]
     fn marks_string_secrets_only() {
         let mut doc = json!({"paths": {}, "components": {"schemas": {"K": {"type": "object",
-            "properties": {
-                "private_key": {"type": "string"},
-                "client_id": {"type": "string"},
-                "password": {"type": "object"}
-            }}}}});
+        "properties": {
+            "private_key": {"type": "string"},
+            "client_id": {"type": "string"},
+            "password": {"type": "object"}
+        }}}}});
         let (_, report) = normalise_with(&mut doc, run);
         let props = &doc["components"]["schemas"]["K"]["properties"];
-        assert_eq!(props["private_key"]["x-rust-type"]["path"], "calcom::SecretString");
+        assert_eq!(
+            props["private_key"]["x-rust-type"]["path"],
+            "calcom::SecretString"
+        );
         assert!(props["client_id"].get("x-rust-type").is_none());
         assert!(props["password"].get("x-rust-type").is_none());
         assert_eq!(report.changes, 1);

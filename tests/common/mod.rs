@@ -1,0 +1,82 @@
+//! Helpers shared by the integration tests (each test file compiles its own copy).
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use calcom::retry::Sleeper;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The path of the vendored operation for org 42, credential `cred_1`.
+pub const CRED_PATH: &str = "/v2/organizations/42/delegation-credentials/cred_1";
+
+/// A realistic success answer for the delegation-credentials PATCH.
+pub fn success_body() -> Value {
+    json!({
+        "status": "success",
+        "data": {
+            "id": "cred_1",
+            "enabled": true,
+            "domain": "acme.com",
+            "organizationId": 42,
+            "workspacePlatform": {"name": "Google", "slug": "google"},
+            "createdAt": "2025-01-02T03:04:05.000Z",
+            "updatedAt": "2025-09-26T10:00:00.000Z"
+        }
+    })
+}
+
+/// Cal.com's error envelope.
+pub fn cal_error_body(status_path: &str, code: &str, message: &str, details: Value) -> Value {
+    json!({
+        "status": "error",
+        "timestamp": "2025-09-26T10:00:00.000Z",
+        "path": status_path,
+        "error": {"code": code, "message": message, "details": details}
+    })
+}
+
+/// Mounts a 200 success answer for the vendored operation.
+pub async fn mount_success(server: &MockServer) {
+    Mock::given(method("PATCH"))
+        .and(path(CRED_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(success_body()))
+        .mount(server)
+        .await;
+}
+
+/// A sleeper that records every delay and returns at once.
+pub fn recording_sleeper() -> (Sleeper, Arc<Mutex<Vec<Duration>>>) {
+    let delays = Arc::new(Mutex::new(Vec::new()));
+    let recorded = delays.clone();
+    let sleeper: Sleeper = Arc::new(move |d| {
+        recorded.lock().unwrap().push(d);
+        Box::pin(async {})
+    });
+    (sleeper, delays)
+}
+
+/// Every request the server received.
+pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+/// One header of a received request, as text.
+pub fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Sends the vendored PATCH with an empty body and converts the error.
+pub async fn patch(
+    client: &calcom::Client,
+) -> calcom::Result<calcom::types::UpdateDelegationCredentialOutput> {
+    let response = client
+        .update_delegation_credential()
+        .org_id(42)
+        .credential_id("cred_1")
+        .send()
+        .await?;
+    Ok(response.into_inner())
+}
