@@ -111,6 +111,16 @@ impl<'d> Compare<'d> {
                 nullable |= super::doc::nullable(&current);
                 continue;
             }
+            if let Some([only]) = current
+                .get("allOf")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                if Doc::ref_name(only).is_some() {
+                    current = only.clone();
+                    continue;
+                }
+            }
             if let Some(merged) = self.doc.merge_all_of(&current) {
                 nullable |= super::doc::nullable(&merged);
                 return Node {
@@ -290,10 +300,16 @@ impl<'d> Compare<'d> {
                         .into_iter()
                         .flatten()
                         .filter(|v| !v.is_null())
-                        .map(Value::to_string)
+                        .map(|v| match v.as_f64() {
+                            Some(n) => format!("{n}"),
+                            None => v.to_string(),
+                        })
                         .collect()
                 };
                 let (ev, av) = (set(es), set(as_));
+                if ev == av && es["enum"] != as_["enum"] {
+                    self.apply(dev::ENUM_NUMBER_REPR);
+                }
                 if ev != av {
                     self.mismatch(
                         &format!("{ptr}/enum"),
@@ -372,7 +388,15 @@ impl<'d> Compare<'d> {
                 .map(str::to_string)
                 .collect()
         };
-        let (er, ar) = (req(es), req(as_));
+        let (er, mut ar) = (req(es), req(as_));
+        for name in er.difference(&req(as_)) {
+            if let (Some(e), Some(a)) = (ep.get(name), ap.get(name)) {
+                if self.expected_node(e).nullable && self.actual_node(a).nullable {
+                    self.apply(dev::REQUIRED_NULLABLE_AS_OPTION);
+                    ar.insert(name.clone());
+                }
+            }
+        }
         if er != ar {
             self.mismatch(
                 &format!("{ptr}/required"),
