@@ -67,50 +67,30 @@ pub mod value {
         DEFAULT_FILLED,
     ];
 
-    /// Overlapping `oneOf` branches, booking outputs.
-    const RECURRING_BOOKING: &str = "overlapping oneOf: a recurring booking also matches the \
-        plain booking branch, which the untagged enum tries first; recurringBookingUid is \
-        silently dropped";
-    /// Overlapping `oneOf` branches, booking locations.
-    const BOOKING_LOCATION: &str = "overlapping oneOf (location): an address / attendee \
-        location also matches an earlier branch with fewer fields; the extra fields are dropped";
-    /// Overlapping `oneOf` branches, event type booking fields and locations.
-    const EVENT_TYPE_FIELDS: &str = "overlapping oneOf (bookingFields, locations, booking \
-        limits): a field matches an earlier branch with fewer properties (no hidden, no \
-        required, no disabled); the extra properties are dropped";
-    /// Overlapping `oneOf` branches, workflow steps.
-    const WORKFLOW_STEP: &str = "overlapping oneOf (steps): an SMS/WhatsApp-to-number step \
-        matches an earlier step branch without verifiedPhoneId, which is dropped";
+    /// oneOf branches that the generator's `oneof-order` pass cannot order apart.
+    const EVENT_TYPE_FIELDS: &str = "untagged oneOf with disjoint, all-optional branches \
+        (bookingFields options, bookingLimitsDuration {day, week, …} vs {disabled}): the \
+        first branch accepts an object whose keys belong to another branch and drops them. \
+        The oneof-order pass fixes subset overlaps (recurring bookings, locations, workflow \
+        steps); this needs a decoder that picks the branch accounting for every key";
     /// The document's own schema requires itself.
     const SELF_REFERENCE: &str = "the document defines data as oneOf/allOf [$ref itself] and \
         requires it (two Cal.com classes share one name): no finite JSON value matches";
 
     /// Schemas whose value round trip fails for a known reason: (schema, reason).
     pub const KNOWN_FAILURES: &[(&str, &str)] = &[
-        ("CancelBookingOutput_2024_08_13", RECURRING_BOOKING),
-        ("GetBookingOutput_2024_08_13", RECURRING_BOOKING),
-        ("GetBookingsOutput_2024_08_13", RECURRING_BOOKING),
-        ("MarkAbsentBookingOutput_2024_08_13", RECURRING_BOOKING),
-        ("RescheduleBookingOutput_2024_08_13", RECURRING_BOOKING),
-        ("CreateBookingInput_2024_08_13", BOOKING_LOCATION),
-        ("CreateInstantBookingInput_2024_08_13", BOOKING_LOCATION),
-        ("CreateRecurringBookingInput_2024_08_13", BOOKING_LOCATION),
         ("CreateEventTypeInput_2024_06_14", EVENT_TYPE_FIELDS),
         ("CreateEventTypeOutput_2024_06_14", EVENT_TYPE_FIELDS),
         ("CreateTeamEventTypeInput_2024_06_14", EVENT_TYPE_FIELDS),
         ("CreateTeamEventTypeOutput", EVENT_TYPE_FIELDS),
         ("EventTypeOutput_2024_06_14", EVENT_TYPE_FIELDS),
         ("GetEventTypeOutput_2024_06_14", EVENT_TYPE_FIELDS),
-        ("GetEventTypesOutput_2024_06_14", EVENT_TYPE_FIELDS),
         ("GetTeamEventTypeOutput", EVENT_TYPE_FIELDS),
-        ("GetTeamEventTypesOutput", EVENT_TYPE_FIELDS),
         ("TeamEventTypeOutput_2024_06_14", EVENT_TYPE_FIELDS),
         ("UpdateEventTypeInput_2024_06_14", EVENT_TYPE_FIELDS),
         ("UpdateEventTypeOutput_2024_06_14", EVENT_TYPE_FIELDS),
         ("UpdateTeamEventTypeInput_2024_06_14", EVENT_TYPE_FIELDS),
         ("UpdateTeamEventTypeOutput", EVENT_TYPE_FIELDS),
-        ("CreateWorkflowDto", WORKFLOW_STEP),
-        ("UpdateWorkflowDto", WORKFLOW_STEP),
         ("ReassignBookingOutput_2024_08_13", SELF_REFERENCE),
     ];
 }

@@ -15,6 +15,7 @@ pub mod descriptions;
 pub mod inline_parameters;
 pub mod integer_ids;
 pub mod named_unions;
+pub mod oneof_order;
 pub mod operation_names;
 pub mod path_params;
 pub mod schema_shapes;
@@ -99,6 +100,7 @@ pub const PASSES: &[(&str, PassFn)] = &[
     ("sensitive-fields", sensitive_fields::run),
     ("named-unions", named_unions::run),
     ("type-names", type_names::run),
+    ("oneof-order", oneof_order::run),
     ("descriptions", descriptions::run),
 ];
 
