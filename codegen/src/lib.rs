@@ -236,18 +236,20 @@ fn try_build_script() -> Result<(), CodegenError> {
     for record in &output.records {
         println!("cargo::rustc-cfg=calcom_operation=\"{}\"", record.name);
     }
-    // Hand-written code that wraps a generated type compiles only when the type exists.
+    // Hand-written code that wraps generated types compiles only when they were generated
+    // (a CALCOM_TAGS selection may leave them out).
     println!("cargo::rustc-check-cfg=cfg(calcom_service_account_key)");
-    let unions = output
-        .report
-        .passes
+    let generated_schema = |name: &str| {
+        output
+            .normalised
+            .pointer("/components/schemas")
+            .and_then(|s| s.get(name))
+            .is_some()
+    };
+    if passes::named_unions::SERVICE_ACCOUNT_KEY_TYPES
         .iter()
-        .find(|p| p.name == "named-unions");
-    if unions.is_some_and(|p| {
-        p.details
-            .iter()
-            .any(|c| c.detail.ends_with("calcom::ServiceAccountKey"))
-    }) {
+        .all(|name| generated_schema(name))
+    {
         println!("cargo::rustc-cfg=calcom_service_account_key");
     }
     write("calcom_client.rs", &output.client)?;

@@ -12,14 +12,15 @@ use serde_json::{json, Value};
 use super::{for_each_schema, Context};
 use crate::report::PassReport;
 
+/// The branches of `calcom::ServiceAccountKey`, which that type wraps.
+pub const SERVICE_ACCOUNT_KEY_TYPES: [&str; 2] = [
+    "GoogleServiceAccountKeyInput",
+    "MicrosoftServiceAccountKeyInput",
+];
+
 /// (branch schema names, sorted; Rust type in the `calcom` crate).
-pub const NAMED_UNIONS: &[(&[&str], &str)] = &[(
-    &[
-        "GoogleServiceAccountKeyInput",
-        "MicrosoftServiceAccountKeyInput",
-    ],
-    "calcom::ServiceAccountKey",
-)];
+pub const NAMED_UNIONS: &[(&[&str], &str)] =
+    &[(&SERVICE_ACCOUNT_KEY_TYPES, "calcom::ServiceAccountKey")];
 
 fn branch_names(schema: &serde_json::Map<String, Value>) -> Option<Vec<String>> {
     let branches = schema.get("oneOf")?.as_array()?;
