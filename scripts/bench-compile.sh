@@ -204,7 +204,7 @@ rebuild() {
   export CALCOM_OPENAPI_SPEC=$DOC_ABS CARGO_TARGET_DIR=$td
   cargo build -q --lib
   cargo build --lib -v >"$OUT/noop.log" 2>&1
-  if grep -Eq 'Compiling calcom|Running .*build-script' "$OUT/noop.log"; then
+  if grep -Eq 'Compiling calcom|Running .*/build-script-build`' "$OUT/noop.log"; then
     echo "# no-op rebuild: NOT a no-op (calcom recompiled or its build script ran): $OUT/noop.log"
   else
     echo "# no-op rebuild: nothing compiled, build script not run"
@@ -213,11 +213,13 @@ rebuild() {
   measure "ours full doc, rebuild after touch src/lib.rs ($p)" "$RUNS" "touch src/lib.rs" cargo build --lib
   touch src/lib.rs
   cargo build --lib -v >"$OUT/touch.log" 2>&1
-  if grep -Eq 'Running .*calcom-[0-9a-f]+/build-script-build' "$OUT/touch.log"; then
+  if grep -Eq 'Running .*/build/calcom-[0-9a-f]+/build-script-build`' "$OUT/touch.log"; then
     echo "# touch src/lib.rs: the build script RAN again: $OUT/touch.log"
   else
     echo "# touch src/lib.rs: calcom recompiled, build script not run"
   fi
+  # cargo's reasons (someone editing codegen/ meanwhile makes this a full regeneration).
+  grep -E '^ *Dirty' "$OUT/touch.log" | sed 's/^ */# why: /' || true
   unset CALCOM_OPENAPI_SPEC CARGO_TARGET_DIR
 }
 
@@ -230,8 +232,8 @@ tags() {
   fi
   local td=$OUT/ours
   for tag in ${TAGS:-bookings}; do
-    CALCOM_TAGS=$tag CALCOM_OPENAPI_SPEC=$DOC_ABS CARGO_TARGET_DIR=$td cargo build -q --lib || {
-      echo "# CALCOM_TAGS=$tag: build failed"; continue; }
+    CALCOM_TAGS=$tag CALCOM_OPENAPI_SPEC=$DOC_ABS CARGO_TARGET_DIR=$td cargo build -q --lib >"$OUT/tags.log" 2>&1 || {
+      echo "# CALCOM_TAGS=$tag: build failed: $(grep -m1 -E '^error' "$OUT/tags.log")"; continue; }
     CALCOM_TAGS=$tag CALCOM_OPENAPI_SPEC=$DOC_ABS CARGO_TARGET_DIR=$td measure "ours full doc CALCOM_TAGS=$tag, crate alone (debug)" "$RUNS" \
       "cargo clean -q -p calcom --target-dir $td 2>/dev/null" cargo build --lib
     local out

@@ -203,7 +203,11 @@ fn toy(f: JsonSchemaFn) -> Suite {
 fn checker_passes_a_faithful_type() {
     let suite = toy(json_schema::<Room>);
     assert!(suite.failed.is_empty(), "{:#?}", suite.failed);
-    assert_eq!(suite.passed, ["Door", "Room"]);
+    // Order follows the document's map, which depends on serde_json's `preserve_order`
+    // (on in workspace builds, through calcom-codegen): compare as a set.
+    let mut passed = suite.passed.clone();
+    passed.sort();
+    assert_eq!(passed, ["Door", "Room"]);
 }
 
 #[test]
