@@ -22,7 +22,7 @@
 //!
 //! Every generated method has a builder; `send()` returns
 //! `Result<ResponseValue<T>, progenitor_client::Error>`, and `?` turns the error into
-//! [`calcom::Error`](Error) with the status, Cal.com's error code and message, the request
+//! [`calcom::Error`] with the status, Cal.com's error code and message, the request
 //! id and the raw body.
 
 #![warn(missing_docs)]
