@@ -2,12 +2,11 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use calcom::{Client, Error};
-use common::{cal_error_body, patch, received, CRED_PATH};
+use common::{cal_error_body, closing_server, patch, received, CRED_PATH};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -121,21 +120,6 @@ async fn a_429_carries_retry_after_and_the_rate_limit_headers() {
     assert_eq!(api.rate_limit.reset, Some(Duration::from_secs(7)));
     assert!(e.to_string().ends_with("(retry after 7.0 s)"), "{e}");
     assert_eq!(received(&server).await.len(), 1);
-}
-
-/// A server on 127.0.0.1 that accepts connections and closes them at once; counts them.
-async fn closing_server() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            drop(socket);
-        }
-    });
-    (format!("http://{addr}"), accepted)
 }
 
 #[tokio::test]

@@ -2,13 +2,15 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use calcom::retry::{BASE_DELAY, MAX_BACKOFF};
 use calcom::{Client, ClientBuilder, Error};
-use common::{cal_error_body, patch, received, recording_sleeper, success_body, CRED_PATH};
+use common::{
+    cal_error_body, closing_server, patch, received, recording_sleeper, success_body, CRED_PATH,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -218,24 +220,15 @@ async fn other_retryable_statuses() {
 
 #[tokio::test]
 async fn dropped_connections_are_retried() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            drop(socket);
-        }
-    });
-    let (b, d) = builder(&format!("http://{addr}"));
+    let (url, accepted) = closing_server().await;
+    let (b, d) = builder(&url);
     let client = b.retry_non_idempotent(true).max_retries(2).build().unwrap();
     let e = patch(&client).await.unwrap_err();
     assert!(matches!(e, Error::Connection(_)), "{e:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 3);
     assert_eq!(delays(&d).len(), 2);
     // Not by default for PATCH.
-    let (b, d) = builder(&format!("http://{addr}"));
+    let (b, d) = builder(&url);
     patch(&b.build().unwrap()).await.unwrap_err();
     assert_eq!(accepted.load(Ordering::SeqCst), 4);
     assert!(delays(&d).is_empty());

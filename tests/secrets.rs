@@ -4,14 +4,11 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use calcom::auth::{Bearer, Credentials, PlatformClient};
 use calcom::operations::{AuthUse, HeaderUse};
 use calcom::types::{self, GoogleServiceAccountKeyInput};
 use calcom::{Client, ServiceAccountKey};
-use common::{cal_error_body, received, recording_sleeper, success_body, CRED_PATH};
+use common::{cal_error_body, received, recording_sleeper, success_body, Buffer, CRED_PATH};
 use serde_json::json;
 use tracing_subscriber::util::SubscriberInitExt;
 use wiremock::matchers::{header, method, path};
@@ -24,19 +21,6 @@ const PLATFORM_SECRET: &str = "SENTINEL_platform_secret_9c1";
 const ACCESS_TOKEN: &str = "SENTINEL_access_token_e02";
 const PRIVATE_KEY: &str =
     "-----BEGIN PRIVATE KEY-----\nMIIEvSENTINELprivatekey==\n-----END PRIVATE KEY-----\n";
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Everything formatted so far, checked at the end.
 #[derive(Default)]
