@@ -47,6 +47,7 @@ fn run(doc: &Doc, schemas: &[(&'static str, String, JsonSchemaFn)]) -> Suite {
     let names = doc.component_names();
     let mut suite = Suite {
         name: "schema round-trip",
+        unit: "schemas",
         total: names.len(),
         passed: Vec::new(),
         failed: Vec::new(),

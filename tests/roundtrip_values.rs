@@ -37,6 +37,7 @@ fn run(doc: &Doc, schemas: &[(&'static str, RoundTripFn)], random: bool) -> Suit
     let names = doc.component_names();
     let mut suite = Suite {
         name: "value round-trip",
+        unit: "schemas",
         total: names.len(),
         passed: Vec::new(),
         failed: Vec::new(),

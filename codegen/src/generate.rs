@@ -373,10 +373,15 @@ fn free_form_schema(doc: &mut Value, name: &str) {
 
 /// Formats generated tokens as Rust source.
 pub fn format(file: &Path, tokens: TokenStream) -> Result<String, CodegenError> {
-    let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
+    Ok(prettyplease::unparse(&parse(file, tokens)?))
+}
+
+/// Parses generated tokens, so that they can be both read ([`crate::operation_registry`])
+/// and formatted without parsing twice.
+pub fn parse(file: &Path, tokens: TokenStream) -> Result<syn::File, CodegenError> {
+    syn::parse2(tokens).map_err(|e| {
         CodegenError::unsupported(file, "", format!("generated code does not parse: {e}"))
-    })?;
-    Ok(prettyplease::unparse(&syntax))
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod api_snapshot;
 pub mod error;
 pub mod generate;
 pub mod load;
+pub mod operation_registry;
 pub mod passes;
 pub mod refs;
 pub mod registry;
@@ -37,6 +38,8 @@ pub struct Output {
     pub normalised: Value,
     /// The schema registry source read by the round-trip tests ([`registry`]).
     pub registry: String,
+    /// The operation registry source read by the Prism suite ([`operation_registry`]).
+    pub operation_registry: String,
     /// What was changed and what was left out.
     pub report: Report,
     /// The operations that were generated, in document order.
@@ -128,7 +131,7 @@ pub fn generate_value(
     options: &GenerateOptions,
 ) -> Result<Output, CodegenError> {
     let (report, generation, records, normalised) = pipeline(file, doc, options)?;
-    let client = generate::format(file, generation.tokens)?;
+    let client = generate::parse(file, generation.tokens)?;
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {
@@ -147,8 +150,16 @@ pub fn generate_value(
     let registry = registry::registry_source(&generation.schema_types, &report.skipped)
         .map_err(|e| CodegenError::unsupported(file, "/components/schemas", e))?;
     let registry = generate::format(file, registry)?;
+    let operation_registry = operation_registry::registry_source(
+        &generated,
+        &generation.document,
+        &operation_registry::builder_setters(&client),
+        &file.display().to_string(),
+    );
+    let operation_registry = generate::format(file, operation_registry)?;
     Ok(Output {
-        client,
+        client: prettyplease::unparse(&client),
+        operation_registry,
         operations,
         registry,
         normalised,
@@ -168,7 +179,8 @@ pub fn api_snapshot(file: &Path, options: &GenerateOptions) -> Result<String, Co
 /// What `build.rs` of the `calcom` crate runs.
 ///
 /// Reads `openapi/openapi.json` (or `CALCOM_OPENAPI_SPEC`), writes `calcom_client.rs`,
-/// `calcom_operations.rs`, `calcom_schema_registry.rs`, `openapi.normalised.json` and
+/// `calcom_operations.rs`, `calcom_schema_registry.rs`, `calcom_operation_registry.rs`,
+/// `openapi.normalised.json` and
 /// `codegen-report.txt` to `OUT_DIR`, prints the `rerun-if` lines and one warning per
 /// skipped item. On failure it prints the error (file, JSON pointer, reason) and exits
 /// with status 1: no backtrace.
@@ -255,6 +267,7 @@ fn try_build_script() -> Result<(), CodegenError> {
     write("calcom_client.rs", &output.client)?;
     write("calcom_operations.rs", &output.operations)?;
     write("calcom_schema_registry.rs", &output.registry)?;
+    write("calcom_operation_registry.rs", &output.operation_registry)?;
     write(
         "openapi.normalised.json",
         &serde_json::to_string_pretty(&output.normalised).unwrap_or_default(),

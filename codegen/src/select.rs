@@ -201,6 +201,7 @@ mod tests {
             tags: vec![tag.into()],
             api_version: None,
             auth: Default::default(),
+            defects: Vec::new(),
         }
     }
 

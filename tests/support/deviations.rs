@@ -157,3 +157,80 @@ pub mod schema {
     /// Schemas whose schema round trip fails for a known reason: (schema, reason).
     pub const KNOWN_FAILURES: &[(&str, &str)] = &[];
 }
+
+/// Prism suite: requests the original document rejects whatever value is sent, because a
+/// constraint of the document cannot be satisfied. The client sends what the API takes
+/// (the normalised reading); Prism validates against the document as written. A rejected
+/// request is excused only when Prism on the relaxed document (the normalised document with
+/// every oneOf read as anyOf) accepts the same request; these kinds name the constraint in
+/// the report.
+pub mod prism {
+    /// A kind of unsatisfiable constraint, recognised in one of Prism's violations.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Defect {
+        /// Short id the suite cites.
+        pub id: &'static str,
+        /// Prism's violation code (`type`, `pattern`, `enum`, …).
+        pub code: &'static str,
+        /// Text Prism's message contains.
+        pub message: &'static str,
+        /// Whether the rejected value must be a JSON array (an enum of strings on an array).
+        pub value_is_array: bool,
+        /// Why no value satisfies it.
+        pub reason: &'static str,
+    }
+
+    /// Every excused kind.
+    pub const DEFECTS: &[Defect] = &[
+        Defect {
+            id: "regex-literal-pattern",
+            code: "pattern",
+            message: "must match pattern \"/",
+            value_is_array: false,
+            reason:
+                "the pattern is written as a JavaScript regex literal (/^…$/): the slashes are \
+                     part of the regex, so no value matches (schema-shapes strips them)",
+        },
+        Defect {
+            id: "constant-name-pattern",
+            code: "pattern",
+            message: "must match pattern \"TIME_FORMAT_HH_MM\"",
+            value_is_array: false,
+            reason: "the pattern is the name of a constant (TIME_FORMAT_HH_MM), not a regex: it \
+                     rejects the document's own example (schema-shapes drops it)",
+        },
+        Defect {
+            id: "object-typed-scalar",
+            code: "type",
+            message: "must be object",
+            value_is_array: false,
+            reason:
+                "the property is `type: object` with a string enum or a boolean default/example: \
+                     no value is both (schema-shapes types it as the scalar the API takes)",
+        },
+        Defect {
+            id: "enum-on-array",
+            code: "enum",
+            message: "must be equal to one of the allowed values",
+            value_is_array: true,
+            reason: "the enum of strings is on the array, not on its items: no array equals a \
+                     string (schema-shapes moves the enum to the items)",
+        },
+    ];
+
+    /// Why a request the relaxed document accepts is excused.
+    pub const RELAXED_ACCEPTS: &str = "the original document rejects the request, the \
+        normalised one with oneOf read as anyOf accepts it";
+
+    /// Prism's message for a oneOf violation.
+    pub const ONE_OF: &str = "must match exactly one schema in oneOf";
+
+    /// Why oneOf violations are excused when the relaxed document accepts the request.
+    pub const ONE_OF_OVERLAP: &str = "the oneOf branches overlap (no discriminator, a branch \
+        is a subset of another): the request matches more than one, and oneOf requires \
+        exactly one (oneof-order puts supersets first so that the client decodes them)";
+
+    /// Why an answer that Prism refuses to send is excused.
+    pub const EXAMPLE_VIOLATES_SCHEMA: &str = "Prism answers with the document's own example, \
+        which violates the document's schema (Prism with --errors refuses to send it)";
+}

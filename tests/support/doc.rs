@@ -29,6 +29,14 @@ impl Doc {
         Doc { root }
     }
 
+    /// The operation at `path` and `method` (any case).
+    pub fn operation(&self, path: &str, method: &str) -> Option<&Value> {
+        self.root
+            .get("paths")?
+            .get(path)?
+            .get(method.to_ascii_lowercase())
+    }
+
     /// Component schema names, in document order.
     pub fn component_names(&self) -> Vec<String> {
         self.root

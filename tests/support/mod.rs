@@ -6,6 +6,7 @@
 
 pub mod deviations;
 pub mod doc;
+pub mod prism;
 pub mod report;
 #[cfg(feature = "schemars")]
 pub mod schemas;

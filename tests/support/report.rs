@@ -4,11 +4,13 @@ use std::io::Write;
 
 use super::deviations::Deviation;
 
-/// The results of one suite over every component schema.
+/// The results of one suite over every component schema (or every operation).
 pub struct Suite {
-    /// `value round-trip` or `schema round-trip`.
+    /// `value round-trip`, `schema round-trip` or `prism`.
     pub name: &'static str,
-    /// Component schemas in the document.
+    /// What is counted: `schemas`, or `operations accepted and decoded`.
+    pub unit: &'static str,
+    /// Items in the document.
     pub total: usize,
     /// Schemas that round-trip.
     pub passed: Vec<String>,
@@ -74,10 +76,11 @@ impl Suite {
             text.push_str(&format!("normalised {id} ×{n}: {reason}\n"));
         }
         text.push_str(&format!(
-            "{}: {}/{} schemas\n",
+            "{}: {}/{} {}\n",
             self.name,
             self.passed.len(),
-            self.total
+            self.total,
+            self.unit
         ));
         Verdict {
             unlisted,
@@ -89,14 +92,14 @@ impl Suite {
 
 impl Verdict {
     /// Prints the text past the test harness' capture (so it shows in every run), then
-    /// panics when a schema fails without a listed reason or a listed one passes.
+    /// panics when an item fails without a listed reason or a listed one passes.
     pub fn print_and_assert(&self) {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(self.text.as_bytes());
         let _ = out.flush();
         assert!(
             self.unlisted.is_empty() && self.stale.is_empty(),
-            "schemas failing without a listed reason: {:?}; listed but passing: {:?}",
+            "failing without a listed reason: {:?}; listed but passing: {:?}",
             self.unlisted,
             self.stale
         );

@@ -263,6 +263,10 @@ impl<'d, S: Source> Synth<'d, S> {
         match schema.get("format").and_then(Value::as_str) {
             Some("date-time") => return json!(date_time(n)),
             Some("date") => return json!(date(n)),
+            // Validating servers (Prism) check these formats.
+            Some("uri" | "url") => return json!(format!("https://example.com/{n}")),
+            Some("email") => return json!(format!("user{n}@example.com")),
+            Some("uuid") => return json!(format!("00000000-0000-4000-8000-{n:012}")),
             _ => {}
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {

@@ -64,6 +64,9 @@ pub struct OperationRecord {
     pub api_version: Option<String>,
     /// Auth headers it accepts and requires.
     pub auth: AuthUse,
+    /// What in the document makes the operation impossible to call as written (for
+    /// example a required path parameter its path does not contain), in words.
+    pub defects: Vec<String>,
 }
 
 /// Facts the passes share with each other and with the client layer.
@@ -151,6 +154,7 @@ fn collect_operations(doc: &Value) -> Vec<OperationRecord> {
                 tags,
                 api_version: None,
                 auth: AuthUse::default(),
+                defects: Vec::new(),
             });
         }
     }

@@ -27,7 +27,7 @@ pub fn template_variables(path: &str) -> Vec<&str> {
 }
 
 /// Declares undeclared template variables and drops path parameters the template lacks.
-pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
+pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
     // The schema of each path parameter name, as first declared in the document.
     let mut known: HashMap<String, Value> = HashMap::new();
     for_each_operation(doc, |_, _, _, op| {
@@ -45,7 +45,7 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
         }
     });
 
-    for_each_operation(doc, |ptr, path, _method, op| {
+    for_each_operation(doc, |ptr, path, method, op| {
         let vars = template_variables(path);
         let params = op
             .entry("parameters")
@@ -66,6 +66,14 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
                     format!("{ptr}/parameters/{i}"),
                     format!("path parameter `{name}` is not in the template; dropped"),
                 );
+                // Path parameters are always required: the document asks for a value that
+                // no URL of this path can carry.
+                if let Some(record) = ctx.operation_mut(path, method) {
+                    record.defects.push(format!(
+                        "{ptr}/parameters/{i}: declares path parameter `{name}`, which its path \
+                         `{path}` does not contain, so no request can supply it"
+                    ));
+                }
                 continue;
             }
             let mut p = p;
@@ -128,7 +136,14 @@ mod tests {
                 {"name": "app", "in": "path", "required": true, "schema": {"type": "string"}},
                 {"name": "take", "in": "query"}]}}
         }});
-        let (_, report) = normalise_with(&mut doc, run);
+        let (ctx, report) = normalise_with(&mut doc, run);
+        let defects: Vec<&str> = ctx
+            .operations
+            .iter()
+            .flat_map(|r| r.defects.iter().map(String::as_str))
+            .collect();
+        assert_eq!(defects.len(), 1, "{defects:?}");
+        assert!(defects[0].contains("`app`"), "{defects:?}");
         let params = doc["paths"]["/v2/orgs/{orgId}/teams/{teamId}"]["get"]["parameters"]
             .as_array()
             .unwrap();
