@@ -636,19 +636,7 @@ async fn controls(servers: &Servers, doc: &Doc, operations: &[Operation], passed
         })
     });
     match breakable {
-        Some(op) => {
-            let broken = Operation {
-                call: broken_request,
-                ..op.clone()
-            };
-            let outcome = exercise(servers, doc, &broken, false).await;
-            assert!(
-                matches!(outcome, Outcome::Failed(_)),
-                "{} with its request type broken was not failed: {outcome:?}",
-                op.name
-            );
-            println!("control: {} with its request type broken fails", op.name);
-        }
+        Some(op) => must_fail(servers, doc, op, broken_request, "request").await,
         None => println!("control: no passing operation has a request type to break"),
     }
     // 2. Answer type broken: the answer is decoded into a type whose `status` is renamed.
@@ -656,18 +644,20 @@ async fn controls(servers: &Servers, doc: &Doc, operations: &[Operation], passed
         .find(|op| op.method == "GET")
         .or_else(|| passing().next());
     if let Some(op) = decodable {
-        let broken = Operation {
-            call: broken_answer,
-            ..op.clone()
-        };
-        let outcome = exercise(servers, doc, &broken, false).await;
-        assert!(
-            matches!(outcome, Outcome::Failed(_)),
-            "{} with its answer type broken was not failed: {outcome:?}",
-            op.name
-        );
-        println!("control: {} with its answer type broken fails", op.name);
+        must_fail(servers, doc, op, broken_answer, "answer").await;
     }
+}
+
+/// Judges `op` called through `call` (a broken one) and requires a failure, not an excuse.
+async fn must_fail(servers: &Servers, doc: &Doc, op: &Operation, call: Call, broken: &str) {
+    let broken_op = Operation { call, ..op.clone() };
+    let outcome = exercise(servers, doc, &broken_op, false).await;
+    assert!(
+        matches!(outcome, Outcome::Failed(_)),
+        "{} with its {broken} type broken was not failed: {outcome:?}",
+        op.name
+    );
+    println!("control: {} with its {broken} type broken fails", op.name);
 }
 
 /// What a generated call sends, sent by hand: path, query, auth and version headers, body.
