@@ -39,6 +39,8 @@ pub mod retry;
 mod secret;
 #[cfg(calcom_service_account_key)]
 mod service_account;
+#[doc(hidden)]
+pub mod unions;
 
 mod generated {
     #![allow(missing_docs, clippy::all, rustdoc::all, unused_imports, dead_code)]

@@ -23,6 +23,7 @@ pub mod registry;
 pub mod report;
 pub mod select;
 pub mod tables;
+pub mod unions;
 
 pub use error::{CodegenError, ErrorKind};
 pub use generate::GenerateOptions;
@@ -130,8 +131,9 @@ pub fn generate_value(
     doc: Value,
     options: &GenerateOptions,
 ) -> Result<Output, CodegenError> {
-    let (report, generation, records, normalised) = pipeline(file, doc, options)?;
-    let client = generate::parse(file, generation.tokens)?;
+    let (mut report, generation, records, normalised) = pipeline(file, doc, options)?;
+    let mut client = generate::parse(file, generation.tokens)?;
+    report.key_aware_unions = unions::key_aware_unions(&mut client);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {

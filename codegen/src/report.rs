@@ -78,6 +78,10 @@ pub struct Report {
     pub passes: Vec<PassReport>,
     /// Everything left out, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Untagged unions whose derived decoding was replaced by key-aware decoding
+    /// ([`crate::unions`]); filled when the client is generated, not by `check`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_aware_unions: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
@@ -108,6 +112,18 @@ impl Report {
             }
             for w in &pass.warnings {
                 out.push_str(&format!("    warning: {} {}\n", w.pointer, w.detail));
+            }
+        }
+        if !self.key_aware_unions.is_empty() {
+            out.push_str(&format!(
+                "{:<24} {:>5} unions\n",
+                "key-aware-unions",
+                self.key_aware_unions.len()
+            ));
+            if verbose {
+                for name in &self.key_aware_unions {
+                    out.push_str(&format!("    {name}\n"));
+                }
             }
         }
         if let Some(selection) = &self.selection {

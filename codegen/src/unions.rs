@@ -1,0 +1,229 @@
+//! Key-aware decoding of untagged unions of objects.
+//!
+//! typify turns a `oneOf` of objects without a discriminator into a
+//! `#[serde(untagged)]` enum, and serde tries its variants in order, ignoring unknown
+//! keys. When the branches are disjoint and all their properties optional, the first
+//! variant accepts every object: `{"disabled": true}` decoded as an empty
+//! `BaseBookingLimitsDuration` and lost `disabled`. For every untagged enum whose variants
+//! are all structs, this replaces the derived `Deserialize` with one that first tries the
+//! variants whose properties account for every key of the object, in order, and only then,
+//! so that a field Cal.com adds later still decodes, every variant in order
+//! (`calcom::unions::decode_untagged`).
+
+use std::collections::HashMap;
+
+use proc_macro2::Ident;
+use quote::quote;
+use syn::punctuated::Punctuated;
+use syn::{Fields, Item, Token};
+
+/// Rewrites the untagged enums of `types` in `client`; returns their names.
+pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
+    let Some(types) = client.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let keys = struct_keys(types);
+    let mut rewritten = Vec::new();
+    let mut impls = Vec::new();
+    for item in types.iter_mut() {
+        let Item::Enum(e) = item else { continue };
+        if !is_untagged(&e.attrs) {
+            continue;
+        }
+        let variants: Option<Vec<(Ident, Ident, &Vec<String>)>> = e
+            .variants
+            .iter()
+            .map(|v| {
+                let Fields::Unnamed(fields) = &v.fields else {
+                    return None;
+                };
+                let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+                    return None;
+                };
+                let syn::Type::Path(ty) = &field.ty else {
+                    return None;
+                };
+                let ident = ty.path.get_ident()?;
+                Some((
+                    v.ident.clone(),
+                    ident.clone(),
+                    keys.get(&ident.to_string())?,
+                ))
+            })
+            .collect();
+        let Some(variants) = variants else { continue };
+        if variants.len() < 2 || !remove_derived_deserialize(&mut e.attrs) {
+            continue;
+        }
+        let name = &e.ident;
+        let label = name.to_string();
+        let arms = variants.iter().map(|(variant, ty, keys)| {
+            quote! {
+                (&[#(#keys),*], |value: &::serde_json::Value| {
+                    <#ty as ::serde::Deserialize>::deserialize(value).map(#name::#variant)
+                })
+            }
+        });
+        impls.push(syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    let variants: &[calcom::unions::Variant<Self>] = &[#(#arms),*];
+                    calcom::unions::decode_untagged(deserializer, #label, variants)
+                }
+            }
+        });
+        rewritten.push(label);
+    }
+    types.extend(impls);
+    rewritten
+}
+
+/// The JSON keys of every struct with named fields and no flattened field, by name.
+fn struct_keys(items: &[Item]) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        let keys: Option<Vec<String>> = fields
+            .named
+            .iter()
+            .map(|f| {
+                let serde = serde_words(&f.attrs);
+                if serde.iter().any(|(k, _)| k == "flatten") {
+                    return None;
+                }
+                let renamed = serde
+                    .into_iter()
+                    .find_map(|(k, v)| (k == "rename").then_some(v));
+                let ident = f.ident.as_ref()?.to_string();
+                Some(
+                    renamed
+                        .flatten()
+                        .unwrap_or_else(|| ident.strip_prefix("r#").unwrap_or(&ident).to_string()),
+                )
+            })
+            .collect();
+        if let Some(keys) = keys {
+            out.insert(s.ident.to_string(), keys);
+        }
+    }
+    out
+}
+
+/// The `key` or `key = "value"` words of `#[serde(...)]` attributes.
+fn serde_words(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
+    let mut words = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let value = match meta.value() {
+                Ok(v) => match v.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                Err(_) => None,
+            };
+            words.push((key, value));
+            Ok(())
+        });
+    }
+    words
+}
+
+fn is_untagged(attrs: &[syn::Attribute]) -> bool {
+    serde_words(attrs).iter().any(|(k, _)| k == "untagged")
+}
+
+/// Drops `Deserialize` from the `#[derive(...)]` list; false when it was not there.
+fn remove_derived_deserialize(attrs: &mut [syn::Attribute]) -> bool {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let is_deserialize =
+            |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+        if !paths.iter().any(is_deserialize) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !is_deserialize(p));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        return true;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn client() -> syn::File {
+        syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Limits {
+                    Base(BaseLimits),
+                    Disabled(Disabled),
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
+                pub enum Mixed {
+                    Text(::std::string::String),
+                    Base(BaseLimits),
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct BaseLimits {
+                    #[serde(default, skip_serializing_if = "Option::is_none")]
+                    pub day: Option<f64>,
+                    #[serde(rename = "type")]
+                    pub type_: Option<String>,
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct Disabled {
+                    pub disabled: bool,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rewrites_unions_of_structs_only() {
+        let mut file = client();
+        assert_eq!(key_aware_unions(&mut file), ["Limits"]);
+        let src = file.to_token_stream().to_string();
+        assert!(
+            src.contains("# [derive (:: serde :: Serialize , Clone , Debug)] # [serde (untagged)] pub enum Limits"),
+            "{src}"
+        );
+        assert!(src.contains("(& [\"day\" , \"type\"]"), "{src}");
+        assert!(src.contains("(& [\"disabled\"]"), "{src}");
+        assert!(
+            src.contains(
+                "calcom :: unions :: decode_untagged (deserializer , \"Limits\" , variants)"
+            ),
+            "{src}"
+        );
+        // The union with a string variant keeps serde's derive.
+        assert!(
+            src.contains("# [derive (:: serde :: Deserialize , :: serde :: Serialize , Clone , Debug)] # [serde (untagged)] pub enum Mixed"),
+            "{src}"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Decoding of the generated untagged unions of objects (`oneOf` without a discriminator).
+//!
+//! serde's `#[serde(untagged)]` takes the first variant that decodes, and a struct whose
+//! properties are all optional decodes from any object, dropping what it does not know. The
+//! generator (`calcom_codegen::unions`) makes such unions call [`decode_untagged`] instead,
+//! which prefers a variant whose properties account for every key of the object.
+
+use serde::de::{Deserialize, Deserializer, Error as _};
+use serde_json::Value;
+
+/// One variant of a union: its JSON property names, and how to decode it.
+pub type Variant<T> = (
+    &'static [&'static str],
+    fn(&Value) -> Result<T, serde_json::Error>,
+);
+
+/// Decodes an untagged union of objects.
+///
+/// The first variant, in declaration order, whose properties include every key of the
+/// object and which decodes, wins. If none does (Cal.com sent a field the document does not
+/// describe yet), the first variant that decodes wins, as with serde's untagged enums.
+#[doc(hidden)]
+pub fn decode_untagged<'de, D, T>(
+    deserializer: D,
+    name: &str,
+    variants: &[Variant<T>],
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = Value::deserialize(deserializer)?;
+    if let Value::Object(object) = &value {
+        let accounted = |keys: &[&str]| object.keys().all(|k| keys.contains(&k.as_str()));
+        let exact = variants
+            .iter()
+            .filter(|(keys, _)| accounted(keys))
+            .find_map(|(_, decode)| decode(&value).ok());
+        if let Some(decoded) = exact {
+            return Ok(decoded);
+        }
+    }
+    variants
+        .iter()
+        .find_map(|(_, decode)| decode(&value).ok())
+        .ok_or_else(|| {
+            D::Error::custom(format!(
+                "data did not match any variant of untagged enum {name}"
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Range {
+        day: Option<u32>,
+        week: Option<u32>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Disabled {
+        disabled: bool,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Limit {
+        Range(Range),
+        Disabled(Disabled),
+    }
+
+    fn decode(value: Value) -> Result<Limit, serde_json::Error> {
+        let variants: &[Variant<Limit>] = &[
+            (&["day", "week"], |v| {
+                Range::deserialize(v).map(Limit::Range)
+            }),
+            (&["disabled"], |v| {
+                Disabled::deserialize(v).map(Limit::Disabled)
+            }),
+        ];
+        decode_untagged(value, "Limit", variants)
+    }
+
+    #[test]
+    fn the_variant_that_accounts_for_every_key_wins() {
+        assert_eq!(
+            decode(json!({"disabled": true})).unwrap(),
+            Limit::Disabled(Disabled { disabled: true })
+        );
+        assert_eq!(
+            decode(json!({"day": 1})).unwrap(),
+            Limit::Range(Range {
+                day: Some(1),
+                week: None
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_keys_fall_back_to_the_first_variant_that_decodes() {
+        assert_eq!(
+            decode(json!({"day": 1, "newField": "x"})).unwrap(),
+            Limit::Range(Range {
+                day: Some(1),
+                week: None
+            })
+        );
+    }
+
+    #[test]
+    fn nothing_matching_is_an_error_naming_the_union() {
+        let err = decode(json!("text")).unwrap_err().to_string();
+        assert!(err.contains("untagged enum Limit"), "{err}");
+    }
+}
