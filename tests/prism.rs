@@ -546,16 +546,14 @@ fn client(base_url: &str) -> Client {
 /// Starts the three Prism servers (plain and validating on the original document, plain on
 /// the relaxed one), or says why the suite cannot run.
 fn start_prisms() -> Option<[Prism; 3]> {
-    let command = support::prism::command_path();
-    if !command.exists() {
-        let reason = format!(
-            "Prism is not installed at {} (run scripts/install-prism.sh, or set CALCOM_PRISM)",
-            command.display()
-        );
-        assert!(!support::prism::required(), "{reason}");
-        println!("skipped: {reason}");
-        return None;
-    }
+    let command = match support::prism::installed() {
+        Ok(command) => command,
+        Err(reason) => {
+            assert!(!support::prism::required(), "{reason}");
+            println!("skipped: {reason}");
+            return None;
+        }
+    };
     let document = Path::new(CALCOM_SOURCE_DOCUMENT);
     let relaxed = relaxed_document();
     let start = |document: &Path, extra: &'static [&'static str]| {

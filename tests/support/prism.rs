@@ -31,6 +31,38 @@ pub fn command_path() -> PathBuf {
     }
 }
 
+/// The Prism command, installed with `scripts/install-prism.sh` first when it is missing
+/// and npm is there (`CALCOM_PRISM_INSTALL=0` turns that off); why not, otherwise.
+pub fn installed() -> Result<PathBuf, String> {
+    let command = command_path();
+    if command.exists() {
+        return Ok(command);
+    }
+    let missing = format!(
+        "Prism is not installed at {} (run scripts/install-prism.sh, or set CALCOM_PRISM)",
+        command.display()
+    );
+    if std::env::var("CALCOM_PRISM_INSTALL").is_ok_and(|v| v == "0")
+        || std::env::var_os("CALCOM_PRISM").is_some()
+    {
+        return Err(missing);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-prism.sh");
+    let output = Command::new("bash")
+        .arg(&script)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{missing}; running {} failed: {e}", script.display()))?;
+    if !output.status.success() || !command.exists() {
+        return Err(format!(
+            "{missing}; {} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(command)
+}
+
 /// Whether a missing Prism fails the run instead of skipping: in CI, or when asked to.
 pub fn required() -> bool {
     ["CI", "CALCOM_REQUIRE_PRISM"]
