@@ -5,10 +5,11 @@
 //! keys. When the branches are disjoint and all their properties optional, the first
 //! variant accepts every object: `{"disabled": true}` decoded as an empty
 //! `BaseBookingLimitsDuration` and lost `disabled`. For every untagged enum whose variants
-//! are all structs, this replaces the derived `Deserialize` with one that first tries the
-//! variants whose properties account for every key of the object, in order, and only then,
-//! so that a field Cal.com adds later still decodes, every variant in order
-//! (`calcom::unions::decode_untagged`).
+//! are all structs and where serde's order can lose keys, this replaces the derived
+//! `Deserialize` with one that first tries the variants whose properties account for every
+//! key of the object, in order, and only then, so that a field Cal.com adds later still
+//! decodes, every variant in order (`calcom::unions::decode_untagged`). Unions where the
+//! order is safe keep serde's derive, which decodes faster.
 
 use std::collections::HashMap;
 
@@ -33,7 +34,7 @@ pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
         if !is_untagged(&e.attrs) {
             continue;
         }
-        let variants: Option<Vec<(Ident, Ident, &Vec<String>)>> = e
+        let variants: Option<Vec<(Ident, Ident, &Keys)>> = e
             .variants
             .iter()
             .map(|v| {
@@ -55,12 +56,18 @@ pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
             })
             .collect();
         let Some(variants) = variants else { continue };
-        if variants.len() < 2 || !remove_derived_deserialize(&mut e.attrs) {
+        let order_is_safe = variants.iter().enumerate().all(|(i, (_, _, earlier))| {
+            variants[i + 1..]
+                .iter()
+                .all(|(_, _, later)| !earlier.can_swallow(later))
+        });
+        if variants.len() < 2 || order_is_safe || !remove_derived_deserialize(&mut e.attrs) {
             continue;
         }
         let name = &e.ident;
         let label = name.to_string();
         let arms = variants.iter().map(|(variant, ty, keys)| {
+            let keys = &keys.all;
             quote! {
                 (&[#(#keys),*], |value: &::serde_json::Value| {
                     <#ty as ::serde::Deserialize>::deserialize(value).map(#name::#variant)
@@ -84,38 +91,64 @@ pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
     rewritten
 }
 
+/// The JSON keys of a struct.
+struct Keys {
+    /// Every property.
+    all: Vec<String>,
+    /// The properties it cannot decode without.
+    required: Vec<String>,
+}
+
+impl Keys {
+    /// Whether this variant, tried first, decodes an object of `later` and drops some of
+    /// its keys: it requires nothing `later` lacks, and `later` has keys it does not know.
+    fn can_swallow(&self, later: &Keys) -> bool {
+        self.required.iter().all(|k| later.all.contains(k))
+            && later.all.iter().any(|k| !self.all.contains(k))
+    }
+}
+
 /// The JSON keys of every struct with named fields and no flattened field, by name.
-fn struct_keys(items: &[Item]) -> HashMap<String, Vec<String>> {
+fn struct_keys(items: &[Item]) -> HashMap<String, Keys> {
     let mut out = HashMap::new();
     for item in items {
         let Item::Struct(s) = item else { continue };
         let Fields::Named(fields) = &s.fields else {
             continue;
         };
-        let keys: Option<Vec<String>> = fields
-            .named
-            .iter()
-            .map(|f| {
-                let serde = serde_words(&f.attrs);
-                if serde.iter().any(|(k, _)| k == "flatten") {
-                    return None;
-                }
-                let renamed = serde
-                    .into_iter()
-                    .find_map(|(k, v)| (k == "rename").then_some(v));
-                let ident = f.ident.as_ref()?.to_string();
-                Some(
-                    renamed
-                        .flatten()
-                        .unwrap_or_else(|| ident.strip_prefix("r#").unwrap_or(&ident).to_string()),
-                )
-            })
-            .collect();
-        if let Some(keys) = keys {
+        let mut keys = Keys {
+            all: Vec::new(),
+            required: Vec::new(),
+        };
+        let complete = fields.named.iter().all(|f| {
+            let serde = serde_words(&f.attrs);
+            if serde.iter().any(|(k, _)| k == "flatten") {
+                return false;
+            }
+            let Some(ident) = f.ident.as_ref().map(ToString::to_string) else {
+                return false;
+            };
+            let renamed = serde
+                .iter()
+                .find_map(|(k, v)| if k == "rename" { v.clone() } else { None });
+            let key = renamed.unwrap_or_else(|| ident.strip_prefix("r#").unwrap_or(&ident).into());
+            // serde fills a missing `Option` field with `None`, and a `default` one.
+            let optional = serde.iter().any(|(k, _)| k == "default") || is_option(&f.ty);
+            if !optional {
+                keys.required.push(key.clone());
+            }
+            keys.all.push(key);
+            true
+        });
+        if complete {
             out.insert(s.ident.to_string(), keys);
         }
     }
     out
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 /// The `key` or `key = "value"` words of `#[serde(...)]` attributes.
@@ -184,6 +217,12 @@ mod tests {
                 }
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
                 #[serde(untagged)]
+                pub enum Ordered {
+                    Disabled(Disabled),
+                    Base(BaseLimits),
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(untagged)]
                 pub enum Mixed {
                     Text(::std::string::String),
                     Base(BaseLimits),
@@ -220,7 +259,13 @@ mod tests {
             ),
             "{src}"
         );
-        // The union with a string variant keeps serde's derive.
+        // A union whose order cannot lose keys (Disabled requires `disabled`, which Base
+        // objects never have; Base comes last) keeps serde's derive, and so does one with a
+        // string variant.
+        assert!(
+            src.contains("# [derive (:: serde :: Deserialize , :: serde :: Serialize , Clone , Debug)] # [serde (untagged)] pub enum Ordered"),
+            "{src}"
+        );
         assert!(
             src.contains("# [derive (:: serde :: Deserialize , :: serde :: Serialize , Clone , Debug)] # [serde (untagged)] pub enum Mixed"),
             "{src}"
