@@ -10,14 +10,24 @@
 //! property), values synthesised from the normalised schemas, and the client's configured
 //! auth. Where Prism rejects the first `oneOf` branch or enum value, the next is tried. An
 //! operation passes when Prism accepts both requests (2xx) and both answers decode into
-//! the generated type. Failures excused, each with its reason: what the document itself
-//! makes impossible (the generator's `CALCOM_OPERATION_DEFECTS`, and the unsatisfiable
-//! constraints listed in `support/deviations.rs`), and answers that do not decode because
-//! the document's example violates the document's schema, which a second Prism run with
-//! `--errors` must confirm for the same request.
+//! the generated type.
 //!
-//! The vendored document runs in the README's test command (skipped, with the reason, when
-//! Prism is not installed, except in CI); `.ci/run` runs the full document:
+//! A failure is excused only with a reason, and mostly only when Prism confirms it:
+//! - a rejected request that Prism on the *relaxed* document (the normalised one with every
+//!   `oneOf` read as `anyOf`) accepts: the document rejects it for a normalisation the
+//!   generator reports, or for overlapping `oneOf` branches; the report names the constraint
+//!   (kinds listed in `support/deviations.rs`);
+//! - an answer that does not decode and that Prism started with `--errors` refuses to send:
+//!   the document's example violates the document's schema;
+//! - the generator's `CALCOM_OPERATION_DEFECTS` and this file's [`KNOWN_FAILURES`].
+//!
+//! `prism/controls.rs` tests the tests: the suite's judgement must fail deliberately broken
+//! request and answer types. `CALCOM_PRISM_DEBUG=<method name>` prints every request of one
+//! operation with Prism's violations.
+//!
+//! The vendored document runs in the README's test command (Prism is installed with
+//! `scripts/install-prism.sh` when missing and npm is there; otherwise the suite is skipped
+//! with the reason, except in CI); `.ci/run` runs the full document:
 //! `CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json
 //! CARGO_TARGET_DIR=target-full cargo test --test prism -- --nocapture`.
 
@@ -35,9 +45,12 @@ use serde_json::Value;
 
 use support::deviations::prism as defects;
 use support::doc::{normalised, Doc};
-use support::prism::Prism;
+use support::prism::{Prism, Violation};
 use support::report::Suite;
 use support::synth::{Source, Synth};
+
+#[path = "prism/controls.rs"]
+mod controls;
 
 include!(concat!(env!("OUT_DIR"), "/calcom_operation_registry.rs"));
 
@@ -104,39 +117,13 @@ where
         .map_err(|e| Failure::Client(Error::from(e)))
 }
 
-/// One validation problem Prism reported.
-#[derive(Debug, Clone)]
-struct Violation {
-    location: Vec<String>,
-    code: String,
-    message: String,
-}
-
 impl Failure {
     /// Prism's violations, when Prism answered with its problem document.
     fn violations(&self) -> Vec<Violation> {
-        let Failure::Client(Error::Api(api)) = self else {
-            return Vec::new();
-        };
-        let Ok(problem) = serde_json::from_slice::<Value>(&api.body) else {
-            return Vec::new();
-        };
-        let list = problem["validation"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        list.iter()
-            .map(|v| Violation {
-                location: v["location"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string))
-                    .collect(),
-                code: v["code"].as_str().unwrap_or_default().to_string(),
-                message: v["message"].as_str().unwrap_or_default().to_string(),
-            })
-            .collect()
+        match self {
+            Failure::Client(Error::Api(api)) => support::prism::violations(&api.body),
+            _ => Vec::new(),
+        }
     }
 
     /// Prism refused a request (4xx).
@@ -363,34 +350,6 @@ fn describe_rejection(request: &Request, violations: &[Violation]) -> String {
     format!("{} ({})", defects::RELAXED_ACCEPTS, reasons.join("; "))
 }
 
-/// The normalised document with every `oneOf` read as `anyOf`, written for Prism.
-///
-/// A request it accepts differs from the original document only by the generator's
-/// reported normalisations and by matching more than one `oneOf` branch.
-fn relaxed_document() -> std::path::PathBuf {
-    fn relax(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                if let Some(branches) = map.remove("oneOf") {
-                    map.insert("anyOf".into(), branches);
-                }
-                map.values_mut().for_each(relax);
-            }
-            Value::Array(items) => items.iter_mut().for_each(relax),
-            _ => {}
-        }
-    }
-    let mut doc: Value = serde_json::from_str(include_str!(concat!(
-        env!("OUT_DIR"),
-        "/openapi.normalised.json"
-    )))
-    .expect("the normalised document is JSON");
-    relax(&mut doc);
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("prism-relaxed-openapi.json");
-    std::fs::write(&path, doc.to_string()).expect("write the relaxed document");
-    path
-}
-
 /// The three servers, and a client for each.
 struct Servers {
     /// Prism on the original document: the suite's server.
@@ -398,8 +357,8 @@ struct Servers {
     /// The same, refusing to send an answer that violates the document (`--errors`):
     /// asked only to explain an answer of the plain server that does not decode.
     validating: Client,
-    /// Prism on the relaxed document (see [`relaxed_document`]): asked only to explain a
-    /// rejected request.
+    /// Prism on the relaxed document (`support::prism::write_relaxed`): asked only to
+    /// explain a rejected request.
     relaxed: Client,
 }
 
@@ -555,7 +514,9 @@ fn start_prisms() -> Option<[Prism; 3]> {
         }
     };
     let document = Path::new(CALCOM_SOURCE_DOCUMENT);
-    let relaxed = relaxed_document();
+    let relaxed = Path::new(env!("CARGO_TARGET_TMPDIR")).join("prism-relaxed-openapi.json");
+    support::prism::write_relaxed(normalised().root(), &relaxed)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", relaxed.display()));
     let start = |document: &Path, extra: &'static [&'static str]| {
         let command = command.clone();
         let document = document.to_path_buf();
@@ -593,7 +554,12 @@ fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
         };
         let outcome = runtime.block_on(run(&servers, &doc, &operations));
         // The controls run against the same server: a check that cannot fail proves nothing.
-        runtime.block_on(controls(&servers, &doc, &operations, &outcome.suite.passed));
+        runtime.block_on(controls::run(
+            &servers,
+            &doc,
+            &operations,
+            &outcome.suite.passed,
+        ));
         let mut known: Vec<(&str, &str)> = outcome
             .excused
             .iter()
@@ -610,148 +576,4 @@ fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
         );
         verdict.print_and_assert();
     });
-}
-
-/// Tests of the test: the suite's own judgement ([`exercise`]) must fail, not excuse, an
-/// operation whose request or answer type is deliberately broken. The broken calls send
-/// what the generated call sends, by hand, except for the breakage.
-async fn controls(servers: &Servers, doc: &Doc, operations: &[Operation], passed: &[String]) {
-    let passing = || {
-        operations
-            .iter()
-            .filter(|op| passed.iter().any(|p| p == op.name))
-    };
-    // 1. Request type broken: body properties renamed, path parameters not numbers.
-    let breakable = passing().find(|op| {
-        synthesise(doc, op, MINIMAL).is_ok_and(|(r, _)| {
-            r.body
-                .as_ref()
-                .and_then(Value::as_object)
-                .is_some_and(|b| !b.is_empty())
-                || r.params
-                    .iter()
-                    .any(|((loc, _), v)| *loc == "path" && v.is_number())
-        })
-    });
-    match breakable {
-        Some(op) => must_fail(servers, doc, op, broken_request, "request").await,
-        None => println!("control: no passing operation has a request type to break"),
-    }
-    // 2. Answer type broken: the answer is decoded into a type whose `status` is renamed.
-    let decodable = passing()
-        .find(|op| op.method == "GET")
-        .or_else(|| passing().next());
-    if let Some(op) = decodable {
-        must_fail(servers, doc, op, broken_answer, "answer").await;
-    }
-}
-
-/// Judges `op` called through `call` (a broken one) and requires a failure, not an excuse.
-async fn must_fail(servers: &Servers, doc: &Doc, op: &Operation, call: Call, broken: &str) {
-    let broken_op = Operation { call, ..op.clone() };
-    let outcome = exercise(servers, doc, &broken_op, false).await;
-    assert!(
-        matches!(outcome, Outcome::Failed(_)),
-        "{} with its {broken} type broken was not failed: {outcome:?}",
-        op.name
-    );
-    println!("control: {} with its {broken} type broken fails", op.name);
-}
-
-/// What a generated call sends, sent by hand: path, query, auth and version headers, body.
-async fn send_by_hand(
-    client: &Client,
-    request: &Request,
-    rename_body: bool,
-    path_value: impl Fn(&Value) -> String,
-) -> Result<(reqwest::StatusCode, bytes::Bytes), Failure> {
-    use calcom::progenitor_client::ClientInfo;
-    let mut path = request.path.to_string();
-    let mut query = Vec::new();
-    for ((location, name), value) in &request.params {
-        match *location {
-            "path" => path = path.replace(&format!("{{{name}}}"), &path_value(value)),
-            "query" => query.push((*name, plain_text(value))),
-            _ => {}
-        }
-    }
-    let method = reqwest::Method::from_bytes(request.method.as_bytes())
-        .map_err(|e| Failure::Convert(e.to_string()))?;
-    let mut builder = reqwest::Client::new()
-        .request(method, format!("{}{path}", client.baseurl()))
-        .query(&query)
-        .header("authorization", "Bearer cal_test_prism_suite")
-        .header("x-cal-client-id", "prism-client-id")
-        .header("x-cal-secret-key", "prism-secret-key");
-    if let Some(version) = calcom::operations::find(request.operation).and_then(|o| o.api_version) {
-        builder = builder.header(calcom::API_VERSION_HEADER, version);
-    }
-    if let Some(body) = &request.body {
-        let body = match body {
-            Value::Object(map) if rename_body => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (format!("{k}Renamed"), v.clone()))
-                    .collect(),
-            ),
-            other => other.clone(),
-        };
-        builder = builder.json(&body);
-    }
-    let response = builder
-        .send()
-        .await
-        .map_err(|e| Failure::Client(Error::Connection(e)))?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Failure::Client(Error::Connection(e)))?;
-    if !status.is_success() {
-        let api = calcom::ApiError::from_parts(status, headers, body);
-        return Err(Failure::Client(Error::Api(Box::new(api))));
-    }
-    Ok((status, body))
-}
-
-fn plain_text(value: &Value) -> String {
-    value
-        .as_str()
-        .map_or_else(|| value.to_string(), str::to_string)
-}
-
-fn broken_request<'a>(
-    client: &'a Client,
-    request: &'a Request,
-) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + 'a>> {
-    Box::pin(async move {
-        let not_a_number = |v: &Value| {
-            if v.is_number() {
-                "not-a-number".to_string()
-            } else {
-                plain_text(v)
-            }
-        };
-        send_by_hand(client, request, true, not_a_number)
-            .await
-            .map(drop)
-    })
-}
-
-fn broken_answer<'a>(
-    client: &'a Client,
-    request: &'a Request,
-) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + 'a>> {
-    #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
-    struct RenamedStatus {
-        #[serde(rename = "statusRenamed")]
-        status: String,
-    }
-    Box::pin(async move {
-        let (_, body) = send_by_hand(client, request, false, plain_text).await?;
-        serde_json::from_slice::<RenamedStatus>(&body)
-            .map(drop)
-            .map_err(|source| Failure::Client(Error::Decode { body, source }))
-    })
 }

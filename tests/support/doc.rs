@@ -29,6 +29,11 @@ impl Doc {
         Doc { root }
     }
 
+    /// The whole document.
+    pub fn root(&self) -> &Value {
+        &self.root
+    }
+
     /// The operation at `path` and `method` (any case).
     pub fn operation(&self, path: &str, method: &str) -> Option<&Value> {
         self.root

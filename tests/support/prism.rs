@@ -12,6 +12,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use serde_json::Value;
+
 /// How long Prism may take to read a document and start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -152,4 +154,62 @@ fn free_port() -> Result<u16, String> {
         .local_addr()
         .map(|a| a.port())
         .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
+}
+
+/// One validation problem Prism reported.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    /// Where: `["body", "availability", "0", "days"]`, `["path"]`, `["response", …]`.
+    pub location: Vec<String>,
+    /// The JSON Schema keyword that failed (`type`, `enum`, `oneOf`, …).
+    pub code: String,
+    /// Prism's sentence.
+    pub message: String,
+}
+
+/// The violations of a Prism problem document (`{"validation": [...]}`); none for any
+/// other body.
+pub fn violations(body: &[u8]) -> Vec<Violation> {
+    let Ok(problem) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    problem["validation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| Violation {
+            location: v["location"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(text)
+                .collect(),
+            code: v["code"].as_str().unwrap_or_default().to_string(),
+            message: v["message"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
+
+/// Writes `document` with every `oneOf` read as `anyOf`, for Prism.
+///
+/// Started on the normalised document, it tells whether a request the original rejects
+/// differs from it only by the generator's reported normalisations and by matching more
+/// than one `oneOf` branch.
+pub fn write_relaxed(document: &Value, path: &Path) -> std::io::Result<()> {
+    fn relax(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(branches) = map.remove("oneOf") {
+                    map.insert("anyOf".into(), branches);
+                }
+                map.values_mut().for_each(relax);
+            }
+            Value::Array(items) => items.iter_mut().for_each(relax),
+            _ => {}
+        }
+    }
+    let mut relaxed = document.clone();
+    relax(&mut relaxed);
+    std::fs::write(path, relaxed.to_string())
 }
