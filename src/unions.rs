@@ -29,18 +29,19 @@ where
     D: Deserializer<'de>,
 {
     let value = Value::deserialize(deserializer)?;
-    if let Value::Object(object) = &value {
-        let accounted = |keys: &[&str]| object.keys().all(|k| keys.contains(&k.as_str()));
-        let exact = variants
-            .iter()
-            .filter(|(keys, _)| accounted(keys))
-            .find_map(|(_, decode)| decode(&value).ok());
-        if let Some(decoded) = exact {
-            return Ok(decoded);
-        }
-    }
-    variants
+    let accounts_for_every_key = |keys: &[&str]| match &value {
+        Value::Object(object) => object.keys().all(|k| keys.contains(&k.as_str())),
+        _ => false,
+    };
+    // Each variant is tried once: those accounting for every key first, then the others.
+    let exact = variants
         .iter()
+        .filter(|(keys, _)| accounts_for_every_key(keys));
+    let rest = variants
+        .iter()
+        .filter(|(keys, _)| !accounts_for_every_key(keys));
+    exact
+        .chain(rest)
         .find_map(|(_, decode)| decode(&value).ok())
         .ok_or_else(|| {
             D::Error::custom(format!(

@@ -503,8 +503,8 @@ fn client(base_url: &str) -> Client {
 }
 
 /// Starts the three Prism servers (plain and validating on the original document, plain on
-/// the relaxed one), or says why the suite cannot run.
-fn start_prisms() -> Option<[Prism; 3]> {
+/// the relaxed one made from `doc`), or says why the suite cannot run.
+fn start_prisms(doc: &Doc) -> Option<[Prism; 3]> {
     let command = match support::prism::installed() {
         Ok(command) => command,
         Err(reason) => {
@@ -515,7 +515,7 @@ fn start_prisms() -> Option<[Prism; 3]> {
     };
     let document = Path::new(CALCOM_SOURCE_DOCUMENT);
     let relaxed = Path::new(env!("CARGO_TARGET_TMPDIR")).join("prism-relaxed-openapi.json");
-    support::prism::write_relaxed(normalised().root(), &relaxed)
+    support::prism::write_relaxed(doc.root(), &relaxed)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", relaxed.display()));
     let start = |document: &Path, extra: &'static [&'static str]| {
         let command = command.clone();
@@ -538,14 +538,14 @@ fn start_prisms() -> Option<[Prism; 3]> {
 fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
     // Deep generated types decode recursively: a large stack.
     support::with_big_stack(|| {
-        let Some([plain, validating, relaxed]) = start_prisms() else {
+        let doc = normalised();
+        let Some([plain, validating, relaxed]) = start_prisms(&doc) else {
             return;
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let doc = normalised();
         let operations = registry();
         let servers = Servers {
             plain: client(&plain.url),
