@@ -4,14 +4,17 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::auth::{self, Bearer, Credentials, PlatformClient};
-use crate::error::{ApiError, ConfigError};
+use crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES;
+use crate::error::ConfigError;
+use crate::pacing::Pacer;
+use crate::redirect;
 use crate::retry::{self, RetryPolicy, Sleeper};
 use crate::{operations, Client, SecretString};
 
@@ -25,8 +28,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// built at compile time: a `&str` key is parsed on every use, and even `from_static` at
 /// run time compares the name against every standard header.
 static PROGENITOR_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
-/// The header Cal.com puts its request id in.
-static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 /// [`API_VERSION_HEADER`] as a header name.
 static API_VERSION_HEADER_NAME: HeaderName = HeaderName::from_static(API_VERSION_HEADER);
 /// The header naming the API version an operation speaks.
@@ -36,10 +37,13 @@ pub const API_VERSION_HEADER: &str = "cal-api-version";
 #[derive(Clone)]
 pub struct ClientState {
     credentials: Credentials,
-    retry: RetryPolicy,
+    pub(crate) retry: RetryPolicy,
     api_version: Option<HeaderValue>,
     api_versions: Arc<HashMap<String, HeaderValue>>,
-    sleeper: Sleeper,
+    pub(crate) sleeper: Sleeper,
+    pub(crate) max_response_bytes: u64,
+    /// Shared by the client and its clones; `None` unless pacing was asked for.
+    pub(crate) pacer: Option<Arc<Pacer>>,
 }
 
 impl fmt::Debug for ClientState {
@@ -66,6 +70,8 @@ pub struct ClientBuilder {
     api_version: Option<String>,
     api_versions: HashMap<String, String>,
     sleeper: Option<Sleeper>,
+    max_response_bytes: Option<u64>,
+    pace_requests: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -160,6 +166,26 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads into memory, in bytes
+    /// ([`DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB, by default). A larger answer is cut off
+    /// while it streams in (or refused at once when its `Content-Length` says so), its
+    /// connection is dropped, and the call fails with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). Not retried.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Pace requests by Cal.com's rate-limit headers (off by default). Once an answer says
+    /// `X-RateLimit-Remaining-*: 0`, the next requests of this client and of its clones
+    /// wait until the window resets (as `X-RateLimit-Reset-*` says, at most
+    /// [`MAX_PACING_WAIT`](crate::MAX_PACING_WAIT), one minute: Cal.com's window) instead of collecting 429s.
+    /// Requests already on their way are not held back.
+    pub fn pace_requests(mut self, yes: bool) -> Self {
+        self.pace_requests = yes;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let bearer = match (self.api_key, self.access_token) {
@@ -224,6 +250,9 @@ impl ClientBuilder {
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .user_agent(user_agent)
+            // Same-origin redirects only, and no `Referer`: see `redirect`.
+            .redirect(redirect::policy())
+            .referer(false)
             .build()
             .map_err(ConfigError::Http)?;
         let state = ClientState {
@@ -232,6 +261,10 @@ impl ClientBuilder {
             api_version,
             api_versions: Arc::new(api_versions),
             sleeper: self.sleeper.unwrap_or_else(retry::tokio_sleeper),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            pacer: self.pace_requests.then(Arc::default),
         };
         Ok(Client::new_with_client(
             base_url.trim_end_matches('/'),
@@ -422,89 +455,4 @@ impl ClientHooks<ClientState> for Client {
             .instrument(span.clone())
             .await
     }
-}
-
-impl Client {
-    /// The body of [`ClientHooks::exec`]: sends, retries as the policy allows, and
-    /// captures the error of a non-success answer. Runs inside `span`.
-    async fn send_with_retries(
-        &self,
-        request: reqwest::Request,
-        span: &tracing::Span,
-    ) -> reqwest::Result<reqwest::Response> {
-        let state = &self.inner;
-        let started = Instant::now();
-        let may_retry = state.retry.allows(request.method());
-        let mut request = request;
-        let mut retry = 0;
-        let result = loop {
-            let spare = if may_retry && retry < state.retry.max_retries {
-                request.try_clone()
-            } else {
-                None
-            };
-            let result = self.client().execute(request).await;
-            let Some(next) = spare else { break result };
-            let delay = match &result {
-                Ok(r) if retry::retryable_status(r.status()) => {
-                    retry::delay_for(retry, Some(r.headers()))
-                }
-                Err(e) if retry::retryable_error(e) => retry::delay_for(retry, None),
-                _ => break result,
-            };
-            tracing::debug!(
-                retry = retry + 1,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
-            (state.sleeper)(delay).await;
-            request = next;
-            retry += 1;
-        };
-        span.record("attempts", retry + 1);
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        let response = result?;
-        // Recording on a disabled span (no subscriber, or a filter that drops it) does
-        // nothing, but finding the request id would still cost a header lookup.
-        if !span.is_disabled() {
-            span.record("status", response.status().as_u16());
-            if let Some(id) = response
-                .headers()
-                .get(&REQUEST_ID_HEADER)
-                .and_then(|v| v.to_str().ok())
-            {
-                span.record("request_id", id);
-            }
-        }
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        capture_error(response).await
-    }
-}
-
-/// Reads the body of a non-success answer and leaves the decoded [`ApiError`] on a
-/// response rebuilt with the same status, headers and body, where the conversion into
-/// [`crate::Error`] finds it.
-async fn capture_error(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let url = response.url().clone();
-    let body = response.bytes().await?;
-    let api = ApiError::from_parts(status, headers.clone(), body.clone());
-    tracing::debug!(
-        status = status.as_u16(),
-        code = api.code.as_deref(),
-        "Cal.com error"
-    );
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.version_mut() = version;
-    rebuilt.extensions_mut().insert(api);
-    let mut response = reqwest::Response::from(rebuilt);
-    // `From<http::Response>` cannot know the URL; keep it for the caller's logs.
-    response.extensions_mut().insert(url);
-    Ok(response)
 }

@@ -8,6 +8,9 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use crate::auth::CredentialError;
+use crate::body_limit::ResponseTooLarge;
+pub use crate::rate_limit::RateLimit;
+use crate::redirect::{RedirectReason, RedirectRefused};
 
 /// Everything that can go wrong when calling Cal.com.
 ///
@@ -44,6 +47,32 @@ pub enum Error {
     /// Any other HTTP-level failure.
     #[error("HTTP error: {0}")]
     Http(#[source] reqwest::Error),
+    /// The server answered with a redirect the client does not follow: to another origin
+    /// (scheme, host or port), a downgrade from https to http, a loop, or more than
+    /// [`MAX_REDIRECTS`](crate::MAX_REDIRECTS) in a row. Nothing was sent to the target.
+    #[error(
+        "Cal.com answered {status} redirecting from {from_origin} to {to_origin}, which the \
+         client does not follow: {reason}"
+    )]
+    Redirect {
+        /// The redirect's status (301, 302, 303, 307, 308).
+        status: StatusCode,
+        /// The origin that answered with the redirect (`scheme://host:port`).
+        from_origin: String,
+        /// The origin the `Location` points to (never its path, query or user info).
+        to_origin: String,
+        /// Why it was not followed.
+        reason: RedirectReason,
+    },
+    /// The answer's body passed [`max_response_bytes`](crate::ClientBuilder::max_response_bytes);
+    /// it was cut off and its connection dropped. Not retried.
+    #[error("Cal.com's answer{} is larger than the limit of {limit} bytes (`max_response_bytes`)", status.map(|s| format!(" ({s})")).unwrap_or_default())]
+    ResponseTooLarge {
+        /// The answer's status, when known.
+        status: Option<StatusCode>,
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
 
 /// Shorthand for results of this crate.
@@ -78,42 +107,6 @@ pub enum ConfigError {
     Http(#[source] reqwest::Error),
 }
 
-/// Cal.com's rate-limit headers on an answer (`X-RateLimit-*`), for the first window
-/// named in them (Cal.com names windows, e.g. `X-RateLimit-Limit-default`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RateLimit {
-    /// Requests allowed in the window.
-    pub limit: Option<u64>,
-    /// Requests left in the window.
-    pub remaining: Option<u64>,
-    /// Time until the window resets.
-    pub reset: Option<Duration>,
-}
-
-impl RateLimit {
-    /// Reads `X-RateLimit-{Limit,Remaining,Reset}` with or without a `-name` suffix.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let find = |prefix: &str| {
-            headers
-                .iter()
-                .filter(|(name, _)| name.as_str().starts_with(prefix))
-                .filter_map(|(_, v)| v.to_str().ok()?.trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .reduce(f64::min)
-        };
-        Self {
-            limit: find("x-ratelimit-limit").map(|v| v as u64),
-            remaining: find("x-ratelimit-remaining").map(|v| v as u64),
-            reset: find("x-ratelimit-reset").map(crate::retry::reset_to_duration),
-        }
-    }
-
-    /// `true` when no rate-limit header was present.
-    pub fn is_empty(&self) -> bool {
-        self == &Self::default()
-    }
-}
-
 /// A non-success answer from Cal.com, with everything it said.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -140,26 +133,15 @@ pub struct ApiError {
 impl ApiError {
     /// Builds the error from an answer's parts, decoding Cal.com's error body if it is one.
     pub fn from_parts(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
-        let error_obj = json.as_ref().and_then(|j| j.get("error"));
-        let text = |v: Option<&serde_json::Value>| match v {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        };
-        let code = text(error_obj.and_then(|e| e.get("code")));
-        let message = text(error_obj.and_then(|e| e.get("message")))
-            .or_else(|| text(json.as_ref().and_then(|j| j.get("message"))));
-        let details = error_obj
-            .and_then(|e| e.get("details"))
-            .filter(|d| !d.is_null())
-            .cloned();
+        let (code, message, details) = serde_json::from_slice::<serde_json::Value>(&body)
+            .map(|json| error_fields(&json))
+            .unwrap_or_default();
         let request_id = headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let rate_limit = RateLimit::from_headers(&headers);
-        let retry_after = crate::retry::retry_after(&headers, std::time::SystemTime::now());
+        let retry_after = crate::rate_limit::retry_after(&headers, std::time::SystemTime::now());
         Self {
             status,
             code,
@@ -176,6 +158,60 @@ impl ApiError {
     /// The body as text, if it is UTF-8.
     pub fn body_text(&self) -> Option<&str> {
         std::str::from_utf8(&self.body).ok()
+    }
+}
+
+/// `(code, message, details)` of an error body in one of the shapes Cal.com answers with:
+/// its envelope `{"status":"error","error":{"code","message","details"}}`, or NestJS's
+/// default `{"statusCode":400,"message":"…" or ["…", …],"error":"Bad Request"}`. A message
+/// given as a list is joined into one line, and the list is kept in `details`.
+fn error_fields(
+    json: &serde_json::Value,
+) -> (Option<String>, Option<String>, Option<serde_json::Value>) {
+    use serde_json::Value;
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    // A list of messages (NestJS validation) as one readable line, and the list itself.
+    let message_of = |v: Option<&Value>| match v {
+        Some(Value::Array(items)) => {
+            let line = items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            (Some(line), v.cloned())
+        }
+        other => (text(other), None),
+    };
+    match json.get("error") {
+        Some(envelope @ Value::Object(_)) => {
+            let code = text(envelope.get("code"));
+            let (message, list) = match envelope.get("message") {
+                None | Some(Value::Null) => message_of(json.get("message")),
+                given => message_of(given),
+            };
+            let details = envelope
+                .get("details")
+                .filter(|d| !d.is_null())
+                .cloned()
+                .or(list);
+            (code, message, details)
+        }
+        nest_error => {
+            // NestJS: `error` is the status's reason phrase, the closest thing to a code.
+            let code = match nest_error {
+                Some(Value::String(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let (message, list) = message_of(json.get("message"));
+            (code, message, list)
+        }
     }
 }
 
@@ -228,9 +264,30 @@ impl Error {
     }
 
     fn from_transport(e: reqwest::Error) -> Self {
+        // The client's own refusals travel as reqwest errors (the hook's error type).
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            if let Some(r) = cause.downcast_ref::<RedirectRefused>() {
+                return Error::Redirect {
+                    status: r.status,
+                    from_origin: r.from_origin.clone(),
+                    to_origin: r.to_origin.clone(),
+                    reason: r.reason,
+                };
+            }
+            if let Some(t) = cause.downcast_ref::<ResponseTooLarge>() {
+                return Error::ResponseTooLarge {
+                    status: t.status,
+                    limit: t.limit,
+                };
+            }
+            source = cause.source();
+        }
+        // A reqwest "decode" error is a body that broke off in transit: no content
+        // decoding feature is enabled, and JSON is decoded by serde, not reqwest.
         if e.is_timeout() {
             Error::Timeout(e)
-        } else if e.is_connect() || e.is_request() || e.is_body() {
+        } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
             Error::Connection(e)
         } else {
             Error::Http(e)
@@ -307,5 +364,79 @@ mod tests {
             e.to_string(),
             "Cal.com answered 502 Bad Gateway (16 byte text/html body)"
         );
+    }
+
+    fn from_json(status: u16, body: serde_json::Value) -> ApiError {
+        ApiError::from_parts(
+            StatusCode::from_u16(status).unwrap(),
+            HeaderMap::new(),
+            Bytes::from(body.to_string()),
+        )
+    }
+
+    #[test]
+    fn decodes_nest_js_default_errors() {
+        let e = from_json(
+            500,
+            serde_json::json!({"statusCode": 500, "message": "Internal server error"}),
+        );
+        assert_eq!(e.code, None);
+        assert_eq!(e.message.as_deref(), Some("Internal server error"));
+        assert_eq!(e.details, None);
+        let e = from_json(
+            404,
+            serde_json::json!({"statusCode": 404, "message": "Booking not found", "error": "Not Found"}),
+        );
+        assert_eq!(e.code.as_deref(), Some("Not Found"));
+        assert_eq!(e.message.as_deref(), Some("Booking not found"));
+        assert_eq!(
+            e.to_string(),
+            "Cal.com answered 404 Not Found Not Found: Booking not found"
+        );
+    }
+
+    #[test]
+    fn joins_nest_js_validation_messages_and_keeps_the_list() {
+        let list = serde_json::json!([
+            "start must be a valid ISO 8601 date string",
+            "eventTypeId must be an integer number"
+        ]);
+        let e = from_json(
+            400,
+            serde_json::json!({"statusCode": 400, "message": list, "error": "Bad Request"}),
+        );
+        assert_eq!(e.code.as_deref(), Some("Bad Request"));
+        assert_eq!(
+            e.message.as_deref(),
+            Some(
+                "start must be a valid ISO 8601 date string; eventTypeId must be an integer number"
+            )
+        );
+        assert_eq!(e.details, Some(list.clone()));
+        assert!(!e.to_string().contains('\n'));
+        // The same list inside Cal.com's envelope.
+        let e = from_json(
+            400,
+            serde_json::json!({"status": "error", "error": {"code": "BadRequestException", "message": list}}),
+        );
+        assert_eq!(e.code.as_deref(), Some("BadRequestException"));
+        assert_eq!(e.message.as_deref().map(|m| m.contains("; ")), Some(true));
+        assert_eq!(e.details, Some(list));
+    }
+
+    #[test]
+    fn odd_shapes_lose_nothing_and_never_fail() {
+        for body in [
+            serde_json::json!([1, 2]),
+            serde_json::json!("text"),
+            serde_json::json!({"message": {"nested": true}}),
+            serde_json::json!({"error": 5, "message": null}),
+            serde_json::json!({"message": [1, {"a": "b"}]}),
+        ] {
+            let e = from_json(500, body.clone());
+            assert_eq!(e.body, body.to_string());
+        }
+        let e = from_json(500, serde_json::json!({"message": [1, {"a": "b"}]}));
+        assert_eq!(e.message.as_deref(), Some(r#"1; {"a":"b"}"#));
     }
 }

@@ -31,12 +31,17 @@
 extern crate self as calcom;
 
 pub mod auth;
+mod body_limit;
 mod client;
 pub mod error;
 pub mod operations;
+mod pacing;
 pub mod prelude;
+mod rate_limit;
+mod redirect;
 pub mod retry;
 mod secret;
+mod send;
 #[cfg(calcom_service_account_key)]
 mod service_account;
 #[doc(hidden)]
@@ -47,12 +52,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/calcom_client.rs"));
 }
 
+pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
 pub use error::{ApiError, ConfigError, Error, RateLimit, Result};
 pub use generated::{builder, types, Client, ResponseValue};
+pub use pacing::MAX_PACING_WAIT;
+pub use redirect::{RedirectReason, MAX_REDIRECTS};
 pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};

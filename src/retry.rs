@@ -12,8 +12,7 @@ use reqwest::{Method, StatusCode};
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
 /// Longest backoff delay.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// Longest wait the server may ask for through `Retry-After` or `X-RateLimit-Reset-*`.
-pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
+pub use crate::rate_limit::{reset_to_duration, retry_after, MAX_SERVER_DELAY};
 
 /// How a client retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +51,14 @@ pub fn retryable_status(status: StatusCode) -> bool {
         || status.is_server_error()
 }
 
-/// Transport failures worth another try: the connection could not be made or broke.
+/// Transport failures worth another try: the connection could not be made, broke (while
+/// sending, while waiting for the answer or while its body was read), or the attempt timed
+/// out (`.timeout(..)` is per attempt). Never a refused redirect or a request that could
+/// not be built: those fail the same way every time.
 pub fn retryable_error(e: &reqwest::Error) -> bool {
-    e.is_connect() || (e.is_request() && !e.is_timeout() && !e.is_builder())
+    !e.is_builder()
+        && !e.is_redirect()
+        && (e.is_connect() || e.is_request() || e.is_timeout() || e.is_body() || e.is_decode())
 }
 
 /// Exponential backoff with jitter: a random delay between half and all of
@@ -67,50 +71,12 @@ pub fn backoff(retry: u32) -> Duration {
     half + half.mul_f64(fastrand::f64())
 }
 
-/// The delay a `Retry-After` header asks for (seconds or an HTTP date), capped.
-pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    let delay = match value.parse::<u64>() {
-        Ok(secs) => Duration::from_secs(secs),
-        Err(_) => {
-            let when = httpdate::parse_http_date(value).ok()?;
-            when.duration_since(now).unwrap_or(Duration::ZERO)
-        }
-    };
-    Some(delay.min(MAX_SERVER_DELAY))
-}
-
-/// An `X-RateLimit-Reset-*` value as a delay: seconds from now, or, for values that can
-/// only be a Unix time (after 2001, in seconds or milliseconds), the time until then.
-pub fn reset_to_duration(value: f64) -> Duration {
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs_f64();
-    let secs = if value > 1e12 {
-        value / 1000.0 - now
-    } else if value > 1e9 {
-        value - now
-    } else {
-        value
-    };
-    Duration::try_from_secs_f64(secs.max(0.0))
-        .unwrap_or(MAX_SERVER_DELAY)
-        .min(MAX_SERVER_DELAY)
-}
-
 /// The delay before retry number `retry` (0-based) after an answer with `headers`:
 /// what the server asked for when it said, else the backoff.
 pub fn delay_for(retry: u32, headers: Option<&HeaderMap>) -> Duration {
     let server = headers.and_then(|h| {
-        retry_after(h, SystemTime::now()).or_else(|| {
-            let rl = crate::error::RateLimit::from_headers(h);
-            (rl.remaining == Some(0)).then_some(rl.reset).flatten()
-        })
+        retry_after(h, SystemTime::now())
+            .or_else(|| crate::rate_limit::RateLimit::from_headers(h).exhausted_for())
     });
     server.unwrap_or_else(|| backoff(retry))
 }
@@ -146,21 +112,6 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_reads_seconds_and_dates_and_caps() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let mut h = HeaderMap::new();
-        h.insert("retry-after", "3".parse().unwrap());
-        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(3)));
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(10));
-        h.insert("retry-after", later.parse().unwrap());
-        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(10)));
-        h.insert("retry-after", "86400".parse().unwrap());
-        assert_eq!(retry_after(&h, now), Some(MAX_SERVER_DELAY));
-        h.insert("retry-after", "soon".parse().unwrap());
-        assert_eq!(retry_after(&h, now), None);
-    }
-
-    #[test]
     fn only_idempotent_methods_by_default() {
         let p = RetryPolicy::default();
         assert!(p.allows(&Method::GET) && p.allows(&Method::DELETE) && p.allows(&Method::PUT));
@@ -185,21 +136,5 @@ mod tests {
         for s in [400, 401, 403, 404, 409, 422] {
             assert!(!retryable_status(StatusCode::from_u16(s).unwrap()), "{s}");
         }
-    }
-
-    #[test]
-    fn rate_limit_reset_in_seconds() {
-        assert_eq!(reset_to_duration(5.0), Duration::from_secs(5));
-        let in_ten_secs = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64()
-            + 10.0;
-        let d = reset_to_duration(in_ten_secs);
-        assert!(
-            d > Duration::from_secs(8) && d <= Duration::from_secs(10),
-            "{d:?}"
-        );
-        assert_eq!(reset_to_duration(1e5), MAX_SERVER_DELAY);
     }
 }

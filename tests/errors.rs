@@ -198,15 +198,29 @@ async fn a_success_body_that_is_not_json_is_a_decode_error() {
 }
 
 #[tokio::test]
-async fn a_redirect_loop_is_an_http_error() {
+async fn a_redirect_loop_is_a_redirect_error() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
         .respond_with(ResponseTemplate::new(307).insert_header("location", CRED_PATH))
         .mount(&server)
         .await;
     let e = patch(&client(&server.uri())).await.unwrap_err();
-    assert!(matches!(e, Error::Http(_)), "{e:?}");
-    assert!(e.to_string().starts_with("HTTP error"), "{e}");
+    let Error::Redirect {
+        status,
+        from_origin,
+        to_origin,
+        reason,
+    } = &e
+    else {
+        panic!("not a redirect error: {e:?}")
+    };
+    assert_eq!(*status, 307);
+    assert_eq!(*reason, calcom::RedirectReason::Loop);
+    assert_eq!(from_origin, &server.uri());
+    assert_eq!(to_origin, &server.uri());
+    assert!(e.to_string().starts_with("Cal.com answered 307"), "{e}");
+    // The loop is seen on its first repetition: one request, no redirect followed.
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]

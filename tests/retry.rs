@@ -247,7 +247,7 @@ async fn refused_connections_are_retried() {
 }
 
 #[tokio::test]
-async fn timeouts_are_not_retried() {
+async fn timeouts_are_retried_like_connection_failures() {
     let slow = ResponseTemplate::new(200)
         .set_body_json(success_body())
         .set_delay(Duration::from_secs(5));
@@ -255,10 +255,20 @@ async fn timeouts_are_not_retried() {
     let (b, d) = builder(&server.uri());
     let client = b
         .retry_non_idempotent(true)
+        .max_retries(2)
         .timeout(Duration::from_millis(150))
         .build()
         .unwrap();
     let e = patch(&client).await.unwrap_err();
     assert!(matches!(e, Error::Timeout(_)), "{e:?}");
+    // `.timeout(..)` is per attempt: three attempts, two back-offs.
+    assert_eq!(delays(&d).len(), 2);
+    assert_eq!(received(&server).await.len(), 3);
+    // Not by default for PATCH.
+    let (b, d) = builder(&server.uri());
+    let client = b.timeout(Duration::from_millis(150)).build().unwrap();
+    let e = patch(&client).await.unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e:?}");
     assert!(delays(&d).is_empty());
+    assert_eq!(received(&server).await.len(), 4);
 }
