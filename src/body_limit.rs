@@ -55,7 +55,11 @@ pub(crate) async fn read_bounded(
     if first.len() as u64 > limit {
         return Err(too_large());
     }
-    // Most answers arrive in one chunk: hand it on without copying.
+    // Most answers arrive in one chunk: hand it on without copying, and without polling
+    // for the end when `Content-Length` says this was all of it.
+    if announced == Some(first.len() as u64) {
+        return Ok(first);
+    }
     let Some(second) = next(response).await? else {
         return Ok(first);
     };

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::ResponseBuilderExt;
 use reqwest::{StatusCode, Version};
 
 use crate::body_limit::{self, BodyError};
@@ -161,25 +162,25 @@ fn rebuild(answer: Answer) -> reqwest::Response {
         url,
         body,
     } = answer;
-    let api = (!status.is_success()).then(|| {
+    // The URL goes in through reqwest's own extension, so that `response.url()` stays
+    // right; it is also cheaper than what `From<http::Response>` does without it (parse a
+    // placeholder URL).
+    let mut builder = http::Response::builder().url(url);
+    if !status.is_success() {
         let api = ApiError::from_parts(status, headers.clone(), body.clone());
         tracing::debug!(
             status = status.as_u16(),
             code = api.code.as_deref(),
             "Cal.com error"
         );
-        api
-    });
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.version_mut() = version;
-    let mut response = reqwest::Response::from(rebuilt);
-    if let Some(api) = api {
-        response.extensions_mut().insert(api);
-        // `From<http::Response>` cannot know the URL; keep it for the caller's logs. (A
-        // success answer is consumed by the generated code, which never reads it.)
-        response.extensions_mut().insert(url);
+        builder = builder.extension(api);
     }
-    response
+    let mut rebuilt = match builder.body(body) {
+        Ok(rebuilt) => rebuilt,
+        Err(_) => unreachable!("only extensions were set, and those cannot fail"),
+    };
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    reqwest::Response::from(rebuilt)
 }

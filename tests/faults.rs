@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use calcom::{Client, ClientBuilder, Error};
-use common::raw::{answer, head, RawServer, Step};
+use common::raw::{answer, answer_keep_alive, head, RawServer, Step};
 use common::{patch, recording_sleeper, success_body};
 
 type Delays = Arc<Mutex<Vec<Duration>>>;
@@ -172,6 +172,28 @@ async fn a_broken_status_line_is_a_connection_error() {
     let client = builder(&server.url).build().unwrap();
     let e = bounded(patch(&client)).await.unwrap_err();
     assert!(matches!(e, Error::Connection(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_complete_answer_leaves_its_connection_reusable() {
+    // Buffering the body inside the attempt must not cost keep-alive: two calls, one
+    // connection (a success, then an error answer, then a success again).
+    let body = ok_body();
+    let error = r#"{"statusCode":404,"message":"Not Found"}"#;
+    let server = RawServer::always(vec![
+        Step::Write(answer_keep_alive(200, &body)),
+        Step::NextRequest,
+        Step::Write(answer_keep_alive(404, error)),
+        Step::NextRequest,
+        Step::Write(answer(200, &body)),
+    ])
+    .await;
+    let client = builder(&server.url).build().unwrap();
+    bounded(patch(&client)).await.unwrap();
+    let e = bounded(patch(&client)).await.unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(404), "{e:?}");
+    bounded(patch(&client)).await.unwrap();
+    assert_eq!((server.accepted(), server.requests()), (1, 3));
 }
 
 // ---------------------------------------------------------------------------------------

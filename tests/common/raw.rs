@@ -26,6 +26,8 @@ pub enum Step {
     Reset,
     /// Never answer (until the server is dropped).
     Hang,
+    /// Read the next request on the same connection (keep-alive).
+    NextRequest,
 }
 
 /// An answer: its steps, then the connection closes (unless it hung or was reset).
@@ -184,6 +186,11 @@ async fn serve(mut socket: TcpStream, script: Script, record: Arc<Mutex<Vec<Vec<
                 return;
             }
             Step::Hang => std::future::pending::<()>().await,
+            Step::NextRequest => {
+                if !read_request(&mut socket, &record, slot).await {
+                    return;
+                }
+            }
         }
     }
     let _ = socket.shutdown().await;
@@ -195,6 +202,15 @@ async fn serve(mut socket: TcpStream, script: Script, record: Arc<Mutex<Vec<Vec<
 pub fn answer(status: u16, body: &str) -> Vec<u8> {
     format!(
         "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Like [`answer`], without `connection: close`.
+pub fn answer_keep_alive(status: u16, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
