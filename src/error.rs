@@ -218,7 +218,12 @@ fn error_fields(
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Cal.com answered {}", self.status)?;
-        if let Some(code) = &self.code {
+        // NestJS's `error` is the status's reason phrase: said once already.
+        if let Some(code) = self
+            .code
+            .as_deref()
+            .filter(|c| Some(*c) != self.status.canonical_reason())
+        {
             write!(f, " {code}")?;
         }
         if let Some(message) = &self.message {
@@ -391,7 +396,7 @@ mod tests {
         assert_eq!(e.message.as_deref(), Some("Booking not found"));
         assert_eq!(
             e.to_string(),
-            "Cal.com answered 404 Not Found Not Found: Booking not found"
+            "Cal.com answered 404 Not Found: Booking not found"
         );
     }
 

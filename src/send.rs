@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use bytes::Bytes;
+use progenitor_client::ClientInfo;
 use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::ResponseBuilderExt;
 use reqwest::{StatusCode, Version};
@@ -14,7 +15,6 @@ use crate::body_limit::{self, BodyError};
 use crate::error::ApiError;
 use crate::retry;
 use crate::Client;
-use progenitor_client::ClientInfo;
 
 /// The header Cal.com puts its request id in.
 static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");

@@ -316,8 +316,8 @@ async fn nest_js_validation_errors_on_the_wire() {
     );
     assert_eq!(
         e.to_string(),
-        "Cal.com answered 400 Bad Request Bad Request: start must be a valid ISO 8601 date \
-         string; eventTypeId must be an integer number"
+        "Cal.com answered 400 Bad Request: start must be a valid ISO 8601 date string; \
+         eventTypeId must be an integer number"
     );
 }
 
