@@ -430,6 +430,11 @@ async fn cancel_then_succeed(first: Vec<Step>, builder: ClientBuilder, after: Du
     assert_eq!(out.data.id, "cred_1");
     drop(client);
     drop(server);
+    assert_no_task_left(baseline).await;
+}
+
+/// Once client and server are dropped, the runtime has no more tasks than at `baseline`.
+async fn assert_no_task_left(baseline: usize) {
     // Aborted tasks and closed connections wind down asynchronously: wait for them.
     let deadline = Instant::now() + BOUND;
     while alive_tasks() > baseline {
@@ -487,6 +492,7 @@ async fn dropped_while_pacing() {
         ok_body().len(),
         ok_body()
     );
+    let baseline = alive_tasks();
     let server = RawServer::always(vec![Step::Write(exhausted.into_bytes())]).await;
     let client = builder(&server.url).pace_requests(true).build().unwrap();
     bounded(patch(&client)).await.unwrap();
@@ -496,4 +502,7 @@ async fn dropped_while_pacing() {
     assert_eq!(server.requests(), 1);
     bounded(patch(&client)).await.unwrap();
     assert_eq!(server.requests(), 2);
+    drop(client);
+    drop(server);
+    assert_no_task_left(baseline).await;
 }
