@@ -488,7 +488,7 @@ async fn dropped_while_pacing() {
     // that call is dropped while it waits, and the one after it waits too, then succeeds.
     let exhausted = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\nx-ratelimit-limit-default: 120\r\n\
-         x-ratelimit-remaining-default: 0\r\nx-ratelimit-reset-default: 1\r\ncontent-length: {}\r\n\r\n{}",
+         x-ratelimit-remaining-default: 0\r\nx-ratelimit-reset-default: 3\r\ncontent-length: {}\r\n\r\n{}",
         ok_body().len(),
         ok_body()
     );
