@@ -33,6 +33,7 @@ extern crate self as calcom;
 pub mod auth;
 mod client;
 pub mod error;
+mod managed_user;
 pub mod operations;
 pub mod prelude;
 pub mod retry;
@@ -51,8 +52,9 @@ pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
-pub use error::{ApiError, ConfigError, Error, RateLimit, Result};
+pub use error::{ApiError, ConfigError, Error, RateLimit, Result, TokenRefreshError};
 pub use generated::{builder, types, Client, ResponseValue};
+pub use managed_user::{ManagedUserTokens, REFRESH_MARGIN};
 pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};
