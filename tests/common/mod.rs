@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests (each test file compiles its own copy).
 #![allow(dead_code)]
 
+pub mod managed_user;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
