@@ -318,8 +318,10 @@ impl Client {
     }
 
     /// A client configured from the environment: `CALCOM_API_KEY`, or
-    /// `CALCOM_CLIENT_ID` + `CALCOM_SECRET_KEY` (with an optional `CALCOM_ACCESS_TOKEN`),
-    /// or `CALCOM_ACCESS_TOKEN` alone; `CALCOM_BASE_URL` overrides the base URL.
+    /// `CALCOM_CLIENT_ID` + `CALCOM_SECRET_KEY` (with an optional `CALCOM_ACCESS_TOKEN`, and
+    /// with it an optional `CALCOM_REFRESH_TOKEN`, which turns on the automatic refresh of
+    /// [`managed_user_tokens`](ClientBuilder::managed_user_tokens)), or
+    /// `CALCOM_ACCESS_TOKEN` alone; `CALCOM_BASE_URL` overrides the base URL.
     pub fn from_env() -> Result<Client, ConfigError> {
         Self::builder_from_env()?.build()
     }
@@ -334,6 +336,7 @@ impl Client {
         let client_id = env_var("CALCOM_CLIENT_ID")?;
         let secret_key = env_var("CALCOM_SECRET_KEY")?;
         let access_token = env_var("CALCOM_ACCESS_TOKEN")?;
+        let refresh_token = env_var("CALCOM_REFRESH_TOKEN")?;
         let named = |name: &'static str| {
             move |e: auth::CredentialError| ConfigError::Env {
                 name,
@@ -377,7 +380,30 @@ impl Client {
                 });
             }
             auth::validate(&token, "access token").map_err(named("CALCOM_ACCESS_TOKEN"))?;
-            builder = builder.access_token(token);
+            builder = match refresh_token {
+                Some(refresh) => {
+                    auth::validate(&refresh, "refresh token")
+                        .map_err(named("CALCOM_REFRESH_TOKEN"))?;
+                    if builder.platform.is_none() {
+                        return Err(ConfigError::Env {
+                            name: "CALCOM_CLIENT_ID",
+                            reason: "is not set, but CALCOM_REFRESH_TOKEN is: refreshing a \
+                                     managed user's tokens needs the platform client \
+                                     (CALCOM_CLIENT_ID + CALCOM_SECRET_KEY)"
+                                .into(),
+                        });
+                    }
+                    builder.managed_user_tokens(token, refresh)
+                }
+                None => builder.access_token(token),
+            };
+        } else if refresh_token.is_some() {
+            return Err(ConfigError::Env {
+                name: "CALCOM_ACCESS_TOKEN",
+                reason: "is not set, but CALCOM_REFRESH_TOKEN is: a managed user needs both \
+                         tokens"
+                    .into(),
+            });
         }
         if builder.api_key.is_none() && builder.platform.is_none() && builder.access_token.is_none()
         {

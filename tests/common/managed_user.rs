@@ -52,6 +52,10 @@ impl Received {
 
 /// What the mock holds; tests read and change it through [`TokenServer::state`].
 pub struct TokenState {
+    /// The platform client id the refresh wants in its path.
+    pub client_id: String,
+    /// The secret key it wants in `x-cal-secret-key`.
+    pub secret_key: String,
     /// Prefix of every token (`{prefix}access-{n}`, `{prefix}refresh-{n}`).
     pub prefix: String,
     /// The access token accepted now (`None`: none is).
@@ -120,7 +124,14 @@ impl TokenServer {
     /// A mock whose current pair is `{prefix}access-0` (already expired: answered with
     /// 498) and `{prefix}refresh-0`.
     pub async fn start(prefix: &str) -> Self {
+        Self::start_with_client(prefix, CLIENT_ID, SECRET_KEY).await
+    }
+
+    /// [`start`](Self::start) for another platform client.
+    pub async fn start_with_client(prefix: &str, client_id: &str, secret_key: &str) -> Self {
         let state = Arc::new(Mutex::new(TokenState {
+            client_id: client_id.to_string(),
+            secret_key: secret_key.to_string(),
             prefix: prefix.to_string(),
             valid_access: None,
             refresh: refresh(prefix, 0),
@@ -249,8 +260,8 @@ async fn hold(state: &Mutex<TokenState>) {
 fn answer_refresh(state: &mut TokenState, request: Received) -> Answer {
     let path = request.path.clone();
     let force = path.ends_with("/force-refresh");
-    let secret_ok = request.header("x-cal-secret-key") == Some(SECRET_KEY);
-    let client_ok = path.split('/').nth(3) == Some(CLIENT_ID);
+    let secret_ok = request.header("x-cal-secret-key") == Some(state.secret_key.as_str());
+    let client_ok = path.split('/').nth(3) == Some(state.client_id.as_str());
     let given = request.json()["refreshToken"].as_str().map(str::to_string);
     state.refreshes.push(request);
     if !secret_ok || !client_ok {
