@@ -423,7 +423,9 @@ async fn a_failed_refresh_is_typed_keeps_the_old_pair_and_does_not_loop() {
         "Invalid refresh token",
         Value::Null,
     );
-    let cases: [(Option<(u16, Value)>, bool, &str); 4] = [
+    // (what the refresh answers, whether its connection drops, what the error is)
+    type Case = (Option<(u16, Value)>, bool, &'static str);
+    let cases: [Case; 4] = [
         (Some((400, refused)), false, "refused (4xx)"),
         (
             Some((503, json!({"message": "Service Unavailable"}))),
