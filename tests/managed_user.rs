@@ -94,6 +94,10 @@ async fn patch_meets_498_then_refreshes_and_replays_with_the_new_token() {
         state.call_tokens(),
         [bearer("p-access-0"), bearer("p-access-1")]
     );
+    // The new token replaced the old one: one `Authorization` on each request.
+    for c in &state.calls {
+        assert_eq!(c.headers.get_all("authorization").iter().count(), 1);
+    }
     // The replay is the same request: same method, path and body.
     assert_eq!(state.calls[1].method, "PATCH");
     assert_eq!(state.calls[1].path, state.calls[0].path);
