@@ -6,15 +6,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use progenitor_client::{ClientHooks, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::auth::{self, Bearer, Credentials, PlatformClient};
 use crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES;
-use crate::error::ConfigError;
 use crate::pacing::Pacer;
 use crate::redirect;
+use crate::error::ConfigError;
+use crate::managed_user::{self, ManagedUser, ManagedUserTokens, TokensCallback};
 use crate::retry::{self, RetryPolicy, Sleeper};
 use crate::{operations, Client, SecretString};
 
@@ -44,6 +45,8 @@ pub struct ClientState {
     pub(crate) max_response_bytes: u64,
     /// Shared by the client and its clones; `None` unless pacing was asked for.
     pub(crate) pacer: Option<Arc<Pacer>>,
+    /// Shared by every clone: one token state, one refresh at a time.
+    managed_user: Option<Arc<ManagedUser>>,
 }
 
 impl fmt::Debug for ClientState {
@@ -52,6 +55,7 @@ impl fmt::Debug for ClientState {
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .field("api_version", &self.api_version)
+            .field("managed_user", &self.managed_user)
             .finish_non_exhaustive()
     }
 }
@@ -72,6 +76,8 @@ pub struct ClientBuilder {
     sleeper: Option<Sleeper>,
     max_response_bytes: Option<u64>,
     pace_requests: bool,
+    managed_user: Option<ManagedUserTokens>,
+    on_tokens_refreshed: Option<TokensCallback>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -82,6 +88,7 @@ impl fmt::Debug for ClientBuilder {
             .field("platform", &self.platform)
             .field("base_url", &self.base_url)
             .field("retry", &self.retry)
+            .field("managed_user", &self.managed_user)
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +114,38 @@ impl ClientBuilder {
     /// May be combined with [`platform_client`](Self::platform_client).
     pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
         self.access_token = Some(token.into());
+        self
+    }
+
+    /// Act as a managed user whose tokens refresh themselves: the access token is sent as
+    /// `Authorization: Bearer`, and when Cal.com says it has expired the client refreshes
+    /// the pair (with the [`platform_client`](Self::platform_client)'s secret key, which
+    /// is therefore required) and replays the call once. See
+    /// [`on_tokens_refreshed`](Self::on_tokens_refreshed) to persist the new pair.
+    pub fn managed_user_tokens(
+        self,
+        access_token: impl Into<SecretString>,
+        refresh_token: impl Into<SecretString>,
+    ) -> Self {
+        self.managed_user(ManagedUserTokens::new(access_token, refresh_token))
+    }
+
+    /// [`managed_user_tokens`](Self::managed_user_tokens) with a pair as persisted, whose
+    /// expiries are known: the client also refreshes when the access token expires within
+    /// a minute, before sending.
+    pub fn managed_user(mut self, tokens: ManagedUserTokens) -> Self {
+        self.managed_user = Some(tokens);
+        self
+    }
+
+    /// Called with the new pair after each successful refresh, before any call is replayed
+    /// with it; persist `tokens.refresh_token` here, since the old one no longer works.
+    /// It runs on the async runtime: keep it quick (or hand the pair to a channel).
+    pub fn on_tokens_refreshed(
+        mut self,
+        callback: impl Fn(&ManagedUserTokens) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_tokens_refreshed = Some(Arc::new(callback));
         self
     }
 
@@ -188,7 +227,18 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
-        let bearer = match (self.api_key, self.access_token) {
+        let access_token = match (self.access_token, &self.managed_user) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Invalid(
+                    "access_token and managed_user_tokens were both configured; \
+                     managed_user_tokens already holds the access token"
+                        .into(),
+                ))
+            }
+            (None, Some(tokens)) => Some(tokens.access_token.clone()),
+            (token, None) => token,
+        };
+        let bearer = match (self.api_key, access_token) {
             (Some(_), Some(_)) => return Err(auth::CredentialError::TwoBearers.into()),
             (Some(key), None) => {
                 auth::validate_api_key(key.expose_secret())?;
@@ -220,6 +270,12 @@ impl ClientBuilder {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ConfigError::BaseUrl { url: base_url });
         }
+        let managed_user = managed_user::configure(
+            self.managed_user,
+            self.on_tokens_refreshed,
+            platform.as_ref(),
+            &parsed,
+        )?;
         let header_value = |v: &str, what: &str| {
             HeaderValue::from_str(v).map_err(|_| {
                 ConfigError::Invalid(format!("{what} {v:?} cannot be sent in an HTTP header"))
@@ -265,6 +321,7 @@ impl ClientBuilder {
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             pacer: self.pace_requests.then(Arc::default),
+            managed_user,
         };
         Ok(Client::new_with_client(
             base_url.trim_end_matches('/'),
@@ -294,8 +351,10 @@ impl Client {
     }
 
     /// A client configured from the environment: `CALCOM_API_KEY`, or
-    /// `CALCOM_CLIENT_ID` + `CALCOM_SECRET_KEY` (with an optional `CALCOM_ACCESS_TOKEN`),
-    /// or `CALCOM_ACCESS_TOKEN` alone; `CALCOM_BASE_URL` overrides the base URL.
+    /// `CALCOM_CLIENT_ID` + `CALCOM_SECRET_KEY` (with an optional `CALCOM_ACCESS_TOKEN`, and
+    /// with it an optional `CALCOM_REFRESH_TOKEN`, which turns on the automatic refresh of
+    /// [`managed_user_tokens`](ClientBuilder::managed_user_tokens)), or
+    /// `CALCOM_ACCESS_TOKEN` alone; `CALCOM_BASE_URL` overrides the base URL.
     pub fn from_env() -> Result<Client, ConfigError> {
         Self::builder_from_env()?.build()
     }
@@ -310,6 +369,7 @@ impl Client {
         let client_id = env_var("CALCOM_CLIENT_ID")?;
         let secret_key = env_var("CALCOM_SECRET_KEY")?;
         let access_token = env_var("CALCOM_ACCESS_TOKEN")?;
+        let refresh_token = env_var("CALCOM_REFRESH_TOKEN")?;
         let named = |name: &'static str| {
             move |e: auth::CredentialError| ConfigError::Env {
                 name,
@@ -353,7 +413,30 @@ impl Client {
                 });
             }
             auth::validate(&token, "access token").map_err(named("CALCOM_ACCESS_TOKEN"))?;
-            builder = builder.access_token(token);
+            builder = match refresh_token {
+                Some(refresh) => {
+                    auth::validate(&refresh, "refresh token")
+                        .map_err(named("CALCOM_REFRESH_TOKEN"))?;
+                    if builder.platform.is_none() {
+                        return Err(ConfigError::Env {
+                            name: "CALCOM_CLIENT_ID",
+                            reason: "is not set, but CALCOM_REFRESH_TOKEN is: refreshing a \
+                                     managed user's tokens needs the platform client \
+                                     (CALCOM_CLIENT_ID + CALCOM_SECRET_KEY)"
+                                .into(),
+                        });
+                    }
+                    builder.managed_user_tokens(token, refresh)
+                }
+                None => builder.access_token(token),
+            };
+        } else if refresh_token.is_some() {
+            return Err(ConfigError::Env {
+                name: "CALCOM_ACCESS_TOKEN",
+                reason: "is not set, but CALCOM_REFRESH_TOKEN is: a managed user needs both \
+                         tokens"
+                    .into(),
+            });
         }
         if builder.api_key.is_none() && builder.platform.is_none() && builder.access_token.is_none()
         {
@@ -384,6 +467,52 @@ impl Client {
         let mut state = self.inner.clone();
         state.retry.retry_non_idempotent = true;
         Client::new_with_client(&self.baseurl, self.client.clone(), state)
+    }
+
+    /// The managed user's current tokens, or `None` for a client built without
+    /// [`managed_user_tokens`](ClientBuilder::managed_user_tokens).
+    pub fn tokens(&self) -> Option<ManagedUserTokens> {
+        self.inner.managed_user.as_ref().map(|user| user.tokens())
+    }
+
+    /// Refreshes the managed user's tokens now and returns the new pair (also handed to
+    /// [`on_tokens_refreshed`](ClientBuilder::on_tokens_refreshed)). A refresh already in
+    /// progress is joined, not repeated.
+    pub async fn refresh_tokens(&self) -> crate::Result<ManagedUserTokens> {
+        let user = self
+            .inner
+            .managed_user
+            .as_ref()
+            .ok_or(crate::Error::TokenRefresh(
+                crate::TokenRefreshError::NotConfigured(
+                    "refresh_tokens needs managed_user_tokens on the builder",
+                ),
+            ))?;
+        user.refresh(self.client())
+            .await
+            .map_err(crate::Error::TokenRefresh)
+    }
+
+    /// Recovery when the refresh token is lost: a new pair for managed user `user_id`
+    /// from the platform client's credentials alone
+    /// (`POST /v2/oauth-clients/{clientId}/users/{userId}/force-refresh`). A client with
+    /// managed-user tokens (which must be `user_id`'s) stores the pair and calls
+    /// [`on_tokens_refreshed`](ClientBuilder::on_tokens_refreshed); a platform client
+    /// without them only returns it.
+    pub async fn force_refresh_tokens(&self, user_id: i64) -> crate::Result<ManagedUserTokens> {
+        let result = match &self.inner.managed_user {
+            Some(user) => user.force_refresh(self.client(), user_id).await,
+            None => {
+                managed_user::force_refresh_unmanaged(
+                    self.client(),
+                    &self.baseurl,
+                    self.inner.credentials.platform.as_ref(),
+                    user_id,
+                )
+                .await
+            }
+        };
+        result.map_err(crate::Error::TokenRefresh)
     }
 
     /// The same client with another retry count.
@@ -451,8 +580,16 @@ impl ClientHooks<ClientState> for Client {
         // `Instrument`, not `span.enter()`: a guard held across `.await` would leave the
         // span entered on the thread while this request waits, and other tasks' events
         // would be logged inside it.
-        self.send_with_retries(request, &span)
-            .instrument(span.clone())
-            .await
+        let exec = async {
+            match &self.inner.managed_user {
+                // Around the retries: refresh and replay once with the new token.
+                Some(user) => {
+                    let send = |request| self.send_with_retries(request, &span);
+                    user.exec(self.client(), request, send).await
+                }
+                None => self.send_with_retries(request, &span).await,
+            }
+        };
+        exec.instrument(span.clone()).await
     }
 }

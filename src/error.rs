@@ -73,7 +73,54 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A managed user's access token had expired (or was about to), and refreshing it
+    /// failed. The client keeps its old pair; the cause says what the refresh met.
+    #[error("the managed user's access token could not be refreshed")]
+    TokenRefresh(#[source] TokenRefreshError),
 }
+
+/// Why refreshing a managed user's tokens failed. Never contains a token.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenRefreshError {
+    /// Cal.com answered the refresh with a non-success status (an unknown or already used
+    /// refresh token, a wrong secret key, a server error …).
+    #[error("Cal.com refused the token refresh: {0}")]
+    Refused(Box<ApiError>),
+    /// The refresh request could not be sent, or its answer could not be read. The server
+    /// may have rotated the tokens all the same: recover with `force_refresh_tokens`.
+    #[error("the token refresh request failed")]
+    Transport(#[source] std::sync::Arc<reqwest::Error>),
+    /// A success answer without the tokens in it.
+    #[error("Cal.com's token refresh answer ({status}) has no valid {field}")]
+    Decode {
+        /// The status of the answer.
+        status: StatusCode,
+        /// The JSON path of the first missing or malformed field (`data.accessToken`).
+        field: &'static str,
+    },
+    /// The client cannot refresh: it has no managed user's tokens, or no platform client.
+    #[error("the client cannot refresh tokens: {0}")]
+    NotConfigured(&'static str),
+    /// The refresh task was stopped before it finished: the async runtime is shutting down.
+    #[error("the token refresh was interrupted: the async runtime is shutting down")]
+    Interrupted,
+}
+
+impl TokenRefreshError {
+    /// Cal.com's answer to the refresh, when it refused.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            TokenRefreshError::Refused(api) => Some(api),
+            _ => None,
+        }
+    }
+}
+
+/// The status Cal.com answers an expired access token with.
+pub(crate) const TOKEN_EXPIRED_STATUS: u16 = 498;
+/// The message Cal.com gives with it.
+pub(crate) const TOKEN_EXPIRED_MESSAGE: &str = "ACCESS_TOKEN_IS_EXPIRED";
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -158,6 +205,17 @@ impl ApiError {
     /// The body as text, if it is UTF-8.
     pub fn body_text(&self) -> Option<&str> {
         std::str::from_utf8(&self.body).ok()
+    }
+
+    /// `true` for Cal.com's answer to an expired access token: HTTP 498, or a 401 whose
+    /// message is `ACCESS_TOKEN_IS_EXPIRED`.
+    pub fn is_token_expired(&self) -> bool {
+        self.status.as_u16() == TOKEN_EXPIRED_STATUS
+            || (self.status == StatusCode::UNAUTHORIZED
+                && self
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.contains(TOKEN_EXPIRED_MESSAGE)))
     }
 }
 
@@ -263,6 +321,21 @@ impl Error {
         }
     }
 
+    /// `true` when Cal.com said the access token has expired (HTTP 498, or a 401 with
+    /// `ACCESS_TOKEN_IS_EXPIRED`). A client with managed-user tokens has already refreshed
+    /// and replayed once when it returns this.
+    pub fn is_token_expired(&self) -> bool {
+        self.api().is_some_and(ApiError::is_token_expired)
+    }
+
+    /// Why refreshing the managed user's tokens failed, for [`Error::TokenRefresh`].
+    pub fn token_refresh(&self) -> Option<&TokenRefreshError> {
+        match self {
+            Error::TokenRefresh(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The `X-Request-Id` of the answer, when there was one.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|e| e.request_id.as_deref())
@@ -314,6 +387,10 @@ impl<E> From<progenitor_client::Error<E>> for Error {
             ))),
             P::InvalidResponsePayload(body, source) => Error::Decode { body, source },
             P::UnexpectedResponse(response) => {
+                // The call met an expired token and the client's refresh failed.
+                if let Some(e) = response.extensions().get::<TokenRefreshError>() {
+                    return Error::TokenRefresh(e.clone());
+                }
                 // The client's exec hook read the body of every non-success answer and
                 // left the decoded error on the response.
                 let api = response

@@ -34,6 +34,7 @@ pub mod auth;
 mod body_limit;
 mod client;
 pub mod error;
+mod managed_user;
 pub mod operations;
 mod pacing;
 pub mod prelude;
@@ -57,10 +58,11 @@ pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
-pub use error::{ApiError, ConfigError, Error, RateLimit, Result};
+pub use error::{ApiError, ConfigError, Error, RateLimit, Result, TokenRefreshError};
 pub use generated::{builder, types, Client, ResponseValue};
 pub use pacing::MAX_PACING_WAIT;
 pub use redirect::{RedirectReason, MAX_REDIRECTS};
+pub use managed_user::{ManagedUserTokens, REFRESH_MARGIN};
 pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};

@@ -7,11 +7,12 @@ use calcom::{Client, ConfigError};
 use common::{header, mount_success, patch, received};
 use wiremock::MockServer;
 
-const VARS: [&str; 5] = [
+const VARS: [&str; 6] = [
     "CALCOM_API_KEY",
     "CALCOM_CLIENT_ID",
     "CALCOM_SECRET_KEY",
     "CALCOM_ACCESS_TOKEN",
+    "CALCOM_REFRESH_TOKEN",
     "CALCOM_BASE_URL",
 ];
 
@@ -100,6 +101,32 @@ async fn from_env_names_the_variable_at_fault() {
         ],
         "CALCOM_ACCESS_TOKEN",
     );
+    // A refresh token without the access token, or without the platform client.
+    env_error(
+        &[
+            ("CALCOM_CLIENT_ID", "clid"),
+            ("CALCOM_SECRET_KEY", "sk"),
+            ("CALCOM_REFRESH_TOKEN", "rt_SENTINEL"),
+        ],
+        "CALCOM_ACCESS_TOKEN",
+    );
+    let e = env_error(
+        &[
+            ("CALCOM_ACCESS_TOKEN", "tok_SENTINEL"),
+            ("CALCOM_REFRESH_TOKEN", "rt_SENTINEL"),
+        ],
+        "CALCOM_CLIENT_ID",
+    );
+    assert!(e.contains("CALCOM_SECRET_KEY"), "{e}");
+    env_error(
+        &[
+            ("CALCOM_CLIENT_ID", "clid_x"),
+            ("CALCOM_SECRET_KEY", "sk_x"),
+            ("CALCOM_ACCESS_TOKEN", "tok_SENTINEL"),
+            ("CALCOM_REFRESH_TOKEN", "rt\nSENTINEL"),
+        ],
+        "CALCOM_REFRESH_TOKEN",
+    );
     // A base URL that is not one.
     env_error(
         &[
@@ -132,6 +159,16 @@ async fn from_env_names_the_variable_at_fault() {
         .build()
         .unwrap();
     patch(&client).await.unwrap();
+    // With the refresh token too: a managed user whose tokens refresh themselves.
+    set_only(&[
+        ("CALCOM_CLIENT_ID", "clid_env"),
+        ("CALCOM_SECRET_KEY", "sk_env"),
+        ("CALCOM_ACCESS_TOKEN", "tok_env"),
+        ("CALCOM_REFRESH_TOKEN", "rt_env"),
+    ]);
+    let tokens = Client::from_env().unwrap().tokens().unwrap();
+    assert_eq!(tokens.access_token.expose_secret(), "tok_env");
+    assert_eq!(tokens.refresh_token.expose_secret(), "rt_env");
     set_only(&[]);
 
     let requests = received(&server).await;

@@ -8,6 +8,7 @@ use calcom::auth::{Bearer, Credentials, PlatformClient};
 use calcom::operations::{AuthUse, HeaderUse};
 use calcom::types::{self, GoogleServiceAccountKeyInput};
 use calcom::{Client, ServiceAccountKey};
+use common::managed_user::{access, refresh, TokenServer};
 use common::{cal_error_body, received, recording_sleeper, success_body, Buffer, CRED_PATH};
 use serde_json::json;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -37,6 +38,19 @@ impl Shown {
         self.debug(what, value);
         self.0
             .push((format!("{what} (Display)"), format!("{value}")));
+    }
+    /// An error and every cause under it.
+    fn chain(&mut self, what: &str, error: &(dyn std::error::Error + 'static)) {
+        let mut cause = Some(error);
+        let mut depth = 0;
+        while let Some(e) = cause {
+            self.0
+                .push((format!("{what} (cause {depth}, Debug)"), format!("{e:?}")));
+            self.0
+                .push((format!("{what} (cause {depth}, Display)"), format!("{e}")));
+            cause = e.source();
+            depth += 1;
+        }
     }
 }
 
@@ -274,6 +288,114 @@ async fn sentinel_secrets_never_appear_in_formatting_or_traces() {
     assert!(matches!(e, calcom::Error::Connection(_)), "{e:?}");
     shown.both("connection error", &e);
 
+    // Managed users: the refresh request, the callback, the replay, refresh failures.
+    let mu = "SENTINEL_mu_";
+    let token_server = TokenServer::start_with_client(mu, CLIENT_ID, PLATFORM_SECRET).await;
+    let from_callback = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let record = from_callback.clone();
+    let builder = Client::builder()
+        .platform_client(CLIENT_ID, PLATFORM_SECRET)
+        .managed_user_tokens(access(mu, 0), refresh(mu, 0))
+        .base_url(token_server.uri())
+        .on_tokens_refreshed(move |tokens| {
+            record
+                .lock()
+                .unwrap()
+                .push(format!("{tokens:?} {tokens:#?}"));
+        });
+    shown.debug("managed-user builder", &builder);
+    let managed = builder.build().unwrap();
+    shown.debug("managed-user client", &managed);
+    common::patch(&managed).await.unwrap();
+    shown.debug("managed-user client after a refresh", &managed);
+    shown.debug("managed-user tokens", &managed.tokens().unwrap());
+    let failures = [
+        (
+            Some((
+                400,
+                cal_error_body(
+                    "/v2/oauth/x/refresh",
+                    "BadRequestException",
+                    "Invalid OAuthClient credentials.",
+                    json!(null),
+                ),
+            )),
+            false,
+            "refused refresh",
+        ),
+        (
+            Some((
+                200,
+                json!({"status": "success", "data": {"accessToken": format!("{MARK} bad")}}),
+            )),
+            false,
+            "undecodable refresh",
+        ),
+        (None, true, "broken refresh connection"),
+    ];
+    for (failure, drops, what) in failures {
+        {
+            let mut state = token_server.state();
+            state.valid_access = None;
+            state.refresh_failure = failure;
+            state.refresh_connection_drops = drops;
+        }
+        let e = common::patch(&managed).await.unwrap_err();
+        assert!(e.token_refresh().is_some(), "{what}: {e:?}");
+        shown.both(what, &e);
+        shown.chain(what, &e);
+    }
+    let e = Client::builder()
+        .platform_client(CLIENT_ID, PLATFORM_SECRET)
+        .managed_user_tokens(access(mu, 0), refresh(mu, 0))
+        .base_url(format!("http://{closed_addr}"))
+        .build()
+        .unwrap()
+        .refresh_tokens()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.token_refresh(),
+            Some(calcom::TokenRefreshError::Transport(_))
+        ),
+        "{e:?}"
+    );
+    shown.both("unreachable refresh", &e);
+    shown.chain("unreachable refresh", &e);
+    for bad in [
+        Client::builder().managed_user_tokens(access(mu, 0), refresh(mu, 0)),
+        Client::builder()
+            .platform_client(CLIENT_ID, PLATFORM_SECRET)
+            .access_token(ACCESS_TOKEN)
+            .managed_user_tokens(access(mu, 0), refresh(mu, 0)),
+        Client::builder()
+            .platform_client(CLIENT_ID, PLATFORM_SECRET)
+            .managed_user_tokens(access(mu, 0), format!("{MARK}\r\n")),
+    ] {
+        shown.debug("refused managed-user builder", &bad);
+        let e = bad.build().unwrap_err();
+        shown.both("managed-user config error", &e);
+    }
+    let callback_text = from_callback.lock().unwrap().clone();
+    assert_eq!(callback_text.len(), 1);
+    for text in callback_text {
+        shown
+            .0
+            .push(("the pair given to the callback".into(), text));
+    }
+    // The tokens did travel: in the refresh body, and on the replay.
+    {
+        let state = token_server.state();
+        let first = &state.refreshes[0];
+        assert_eq!(first.header("x-cal-secret-key"), Some(PLATFORM_SECRET));
+        assert_eq!(first.json()["refreshToken"], refresh(mu, 0));
+        assert_eq!(
+            state.calls[1].header("authorization"),
+            Some(&*format!("Bearer {}", access(mu, 1)))
+        );
+    }
+
     // The secrets did reach the server: the test is looking at the right values.
     let requests = received(&server).await;
     assert_eq!(requests.len(), 3);
@@ -296,6 +418,9 @@ async fn sentinel_secrets_never_appear_in_formatting_or_traces() {
     assert!(traces.contains("calcom.request"), "{traces}");
     assert!(traces.contains("retrying"), "{traces}");
     assert!(traces.contains("UnauthorizedException"), "{traces}");
+    assert!(traces.contains("calcom.token_refresh"), "{traces}");
+    assert!(traces.contains("token refresh failed"), "{traces}");
+    assert!(traces.contains("replaying with the refreshed"), "{traces}");
     assert!(
         !traces.contains(MARK),
         "a secret reached the traces:\n{traces}"

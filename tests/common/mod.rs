@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod raw;
+pub mod managed_user;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -4,8 +4,10 @@
 //! `update_delegation_credential`, and `BookingsController_2024_08_13_getBooking` becomes
 //! `get_booking`. Where several operations would get the same name, each of them is
 //! qualified by its controller (`organizations_teams_create_team`, `teams_create_team`),
-//! then by its version, then by a counter; every such rename is reported. The new name is
-//! written back as the operationId, because progenitor names methods and builders from it.
+//! then by its version, then by a counter; every such rename is reported. A name the
+//! hand-written layer already defines on `Client` ([`RESERVED_METHOD_NAMES`]) is qualified
+//! the same way. The new name is written back as the operationId, because progenitor names
+//! methods and builders from it.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -14,6 +16,22 @@ use serde_json::Value;
 
 use super::{for_each_operation, Context};
 use crate::report::PassReport;
+
+/// Inherent methods of `Client` that are not operations: progenitor's constructors and the
+/// client layer's (`src/client.rs`). Two inherent methods with one name do not compile, so
+/// an operation named like one (`OAuthFlowController_refreshTokens`) is qualified.
+pub const RESERVED_METHOD_NAMES: &[&str] = &[
+    "builder",
+    "builder_from_env",
+    "force_refresh_tokens",
+    "from_env",
+    "new",
+    "new_with_client",
+    "refresh_tokens",
+    "retrying_non_idempotent",
+    "tokens",
+    "with_max_retries",
+];
 
 /// The parts of a Cal.com operationId.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +107,11 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
         by_short.entry(short.as_str()).or_default().push(i);
     }
     let mut names: Vec<String> = parts.iter().map(|(_, s)| s.clone()).collect();
-    for indices in by_short.values().filter(|v| v.len() > 1) {
+    let reserved = |name: &str| RESERVED_METHOD_NAMES.contains(&name);
+    for (_, indices) in by_short
+        .iter()
+        .filter(|(short, v)| v.len() > 1 || reserved(short))
+    {
         for &i in indices {
             let (p, short) = &parts[i];
             names[i] = match &p.controller {
@@ -110,7 +132,10 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
         }
     }
     // Last resort, deterministic in document order: a counter.
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<String> = RESERVED_METHOD_NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for name in names.iter_mut() {
         if !seen.insert(name.clone()) {
             let base = name.clone();
@@ -136,10 +161,15 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
                 format!("no operationId: named `{name}` from the method and path"),
             );
         } else if &name != short {
+            let taken_by = if reserved(short) {
+                "the client layer"
+            } else {
+                "another operation"
+            };
             report.change(
                 format!("{ptr}/operationId"),
                 format!(
-                    "`{}` renamed `{name}`: `{short}` is taken by another operation",
+                    "`{}` renamed `{name}`: `{short}` is taken by {taken_by}",
                     record.operation_id
                 ),
             );
@@ -173,6 +203,26 @@ mod tests {
             "updateDelegationCredential"
         );
         assert_eq!(split_operation_id("plainId").controller, None);
+    }
+
+    #[test]
+    fn names_the_client_layer_defines_are_qualified() {
+        let mut doc = json!({"openapi": "3.0.0", "info": {}, "paths": {
+            "/v2/oauth/{clientId}/refresh": {"post": {"operationId": "OAuthFlowController_refreshTokens"}},
+            "/v2/tokens": {"get": {"operationId": "tokens"}},
+            "/v2/me": {"get": {"operationId": "MeController_getMe"}}
+        }});
+        let (ctx, report) = normalise_with(&mut doc, run);
+        let names: Vec<&str> = ctx.operations.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["o_auth_flow_refresh_tokens", "tokens_2", "get_me"]);
+        assert_eq!(report.changes, 2);
+        assert!(
+            report.details[0]
+                .detail
+                .contains("taken by the client layer"),
+            "{:?}",
+            report.details[0]
+        );
     }
 
     #[test]
