@@ -129,8 +129,18 @@ fn api(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let snapshot = match calcom_codegen::api_snapshot(Path::new(spec), &GenerateOptions::default())
-    {
+    // The client the build generates: the repository's overlays applied.
+    let options = match overlay::OverlaySources::repository_and(Vec::new()).load() {
+        Ok(overlays) => GenerateOptions {
+            overlays,
+            ..GenerateOptions::default()
+        },
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let snapshot = match calcom_codegen::api_snapshot(Path::new(spec), &options) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
