@@ -251,18 +251,8 @@ fn try_build_script() -> Result<(), CodegenError> {
         overlays: sources.load()?,
     };
     let output = generate_file(&spec, &options)?;
-    for file in &output.report.overlays {
-        if file.origin == overlay::Origin::User {
-            for action in &file.unmatched {
-                println!(
-                    "cargo:warning=calcom: overlay {} action {} matches nothing in {}: {}",
-                    file.file,
-                    action.index,
-                    spec.display(),
-                    action.target
-                );
-            }
-        }
+    for warning in overlay::unmatched_user_actions(&output.report.overlays, &spec) {
+        println!("cargo:warning=calcom: {warning}");
     }
     for pass in &output.report.passes {
         for warning in &pass.warnings {

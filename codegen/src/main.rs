@@ -223,15 +223,9 @@ fn drift(args: &[String]) -> ExitCode {
     };
     let prepare = |input: &str, mut doc: serde_json::Value| {
         if let Some(overlays) = &overlays {
-            for file in overlay::apply(&mut doc, overlays) {
-                if file.origin == overlay::Origin::User {
-                    for action in &file.unmatched {
-                        eprintln!(
-                            "drift: warning: overlay {} action {} matches nothing in {input}: {}",
-                            file.file, action.index, action.target
-                        );
-                    }
-                }
+            let reports = overlay::apply(&mut doc, overlays);
+            for warning in overlay::unmatched_user_actions(&reports, Path::new(input)) {
+                eprintln!("drift: warning: {warning}");
             }
         }
         Ok(doc)

@@ -396,6 +396,26 @@ pub fn apply(doc: &mut Value, overlays: &[Overlay]) -> Vec<OverlayReport> {
         .collect()
 }
 
+/// One warning per action of a user's overlay that matched nothing in `document` (the
+/// repository's own stay silent: they are written for every document).
+pub fn unmatched_user_actions(reports: &[OverlayReport], document: &Path) -> Vec<String> {
+    reports
+        .iter()
+        .filter(|file| file.origin == Origin::User)
+        .flat_map(|file| {
+            file.unmatched.iter().map(move |action| {
+                format!(
+                    "overlay {} action {} matches nothing in {}: {}",
+                    file.file,
+                    action.index,
+                    document.display(),
+                    action.target
+                )
+            })
+        })
+        .collect()
+}
+
 /// The repository's overlays: every `*.json` file of `dir`, in file-name order (none when
 /// the folder is absent).
 pub fn repository_files(dir: &Path) -> Result<Vec<PathBuf>, CodegenError> {
@@ -555,6 +575,23 @@ mod tests {
         assert_eq!(report[0].applied[0].description, "why");
         assert_eq!(report[0].unmatched.len(), 1);
         assert_eq!(report[0].unmatched[0].index, 1);
+    }
+
+    #[test]
+    fn only_unmatched_user_actions_are_warned_about() {
+        let actions = json!([{"target": "$.absent", "remove": true}]);
+        let mut doc = json!({});
+        let reports = apply(
+            &mut doc,
+            &[
+                overlay(actions.clone(), Origin::Repository),
+                overlay(actions, Origin::User),
+            ],
+        );
+        assert_eq!(
+            unmatched_user_actions(&reports, Path::new("spec.json")),
+            vec!["overlay o.json action 0 matches nothing in spec.json: $.absent"]
+        );
     }
 
     #[test]
