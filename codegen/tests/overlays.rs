@@ -84,7 +84,7 @@ const APPLIED: &[(&str, usize)] = &[
     ("2025-05-06_d4a3894a.json", 14),
     ("2025-07-10_e6c36af3.json", 20),
     ("2025-07-11_94a537bf.json", 20),
-    ("2025-09-26_6c9ac763.json", 20),
+    ("2025-09-26_6c9ac763.json", 26),
 ];
 
 /// The pointer of the first value that differs (documents are too large to print).
@@ -247,7 +247,7 @@ fn check_applies_a_users_overlay_and_warns_about_what_matches_nothing() {
     ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("overlays                     1 of 22 actions applied"),
+        stdout.contains("overlays                     1 of 28 actions applied"),
         "{stdout}"
     );
     assert!(
@@ -269,7 +269,7 @@ fn check_applies_a_users_overlay_and_warns_about_what_matches_nothing() {
         &spec.display().to_string(),
         &format!("--overlays={}", user.display()),
     ]);
-    assert!(stdout.contains("1 of 22 actions applied"), "{stdout}");
+    assert!(stdout.contains("1 of 28 actions applied"), "{stdout}");
     assert!(!stdout.contains("document what enabled does"), "{stdout}");
     let (_, json_out, _) = run(&[
         "check",
