@@ -28,6 +28,8 @@ pub struct GenerateOptions {
     pub json_schema: bool,
     /// Generate only these operations (and the schemas they reach).
     pub selection: crate::select::Selection,
+    /// Overlays applied, in order, to the document before anything else ([`crate::overlay`]).
+    pub overlays: Vec<crate::overlay::Overlay>,
 }
 
 /// The generated client and what was left out of it.

@@ -1,6 +1,6 @@
 //! The generator behind the `calcom` crate.
 //!
-//! Pipeline: [`load`] a document → check it ([`refs`]) → [`passes::normalise`] it into
+//! Pipeline: [`load`] a document → apply its [`overlay`]s → check it ([`refs`]) → [`passes::normalise`] it into
 //! something progenitor accepts, recording every change → [`generate()`](generate::generate)
 //! the client with progenitor, isolating and reporting anything it cannot handle →
 //! [`generate::format`] it. `build.rs` of the `calcom` crate calls [`build_script`]; the
@@ -17,6 +17,7 @@ pub mod error;
 pub mod generate;
 pub mod load;
 pub mod operation_registry;
+pub mod overlay;
 pub mod passes;
 pub mod refs;
 pub mod registry;
@@ -37,6 +38,8 @@ pub struct Output {
     pub operations: String,
     /// The normalised document the client was generated from.
     pub normalised: Value,
+    /// The document as published with the overlays applied, before normalisation.
+    pub overlaid: Value,
     /// The schema registry source read by the round-trip tests ([`registry`]).
     pub registry: String,
     /// The operation registry source read by the Prism suite ([`operation_registry`]).
@@ -70,26 +73,27 @@ fn count_schemas(doc: &Value) -> usize {
         .map_or(0, |s| s.len())
 }
 
+/// What [`pipeline`] hands to the formatting step.
+struct Pipeline {
+    report: Report,
+    generation: generate::Generation,
+    records: Vec<passes::OperationRecord>,
+    normalised: Value,
+    overlaid: Value,
+}
+
 /// Loads, normalises and generates, but does not format; what `check` and `build.rs`
-/// share. Returns the report, the generated tokens and the normalised document.
-fn pipeline(
-    file: &Path,
-    doc: Value,
-    options: &GenerateOptions,
-) -> Result<
-    (
-        Report,
-        generate::Generation,
-        Vec<passes::OperationRecord>,
-        Value,
-    ),
-    CodegenError,
-> {
-    refs::check_alias_cycles(file, &doc)?;
+/// share.
+fn pipeline(file: &Path, doc: Value, options: &GenerateOptions) -> Result<Pipeline, CodegenError> {
     let mut doc = doc;
+    // Overlays correct the document as published, before anything reads it.
+    let overlays = overlay::apply(&mut doc, &options.overlays);
+    let overlaid = doc.clone();
+    refs::check_alias_cycles(file, &doc)?;
     let mut report = Report {
         operations_total: count_operations(&doc),
         schemas_total: count_schemas(&doc),
+        overlays,
         ..Report::default()
     };
     let (ctx, passes) = passes::normalise(&mut doc);
@@ -109,14 +113,19 @@ fn pipeline(
     report.operations_generated = count_operations(&generation.document);
     report.schemas_generated =
         count_schemas(&generation.document).saturating_sub(generation.schemas_skipped);
-    Ok((report, generation, ctx.operations, doc))
+    Ok(Pipeline {
+        report,
+        generation,
+        records: ctx.operations,
+        normalised: doc,
+        overlaid,
+    })
 }
 
 /// Loads, normalises and generates the client for `file` without compiling it.
 pub fn check(file: &Path, options: &GenerateOptions) -> Result<Report, CodegenError> {
     let doc = load::load(file)?;
-    let (report, _, _, _) = pipeline(file, doc, options)?;
-    Ok(report)
+    Ok(pipeline(file, doc, options)?.report)
 }
 
 /// Generates the formatted client and its tables for `file`.
@@ -131,7 +140,13 @@ pub fn generate_value(
     doc: Value,
     options: &GenerateOptions,
 ) -> Result<Output, CodegenError> {
-    let (mut report, generation, records, normalised) = pipeline(file, doc, options)?;
+    let Pipeline {
+        mut report,
+        generation,
+        records,
+        normalised,
+        overlaid,
+    } = pipeline(file, doc, options)?;
     let mut client = generate::parse(file, generation.tokens)?;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
     let generated: Vec<passes::OperationRecord> = records
@@ -165,6 +180,7 @@ pub fn generate_value(
         operations,
         registry,
         normalised,
+        overlaid,
         report,
         records: generated,
     })
@@ -182,7 +198,8 @@ pub fn api_snapshot(file: &Path, options: &GenerateOptions) -> Result<String, Co
 ///
 /// Reads `openapi/openapi.json` (or `CALCOM_OPENAPI_SPEC`), writes `calcom_client.rs`,
 /// `calcom_operations.rs`, `calcom_schema_registry.rs`, `calcom_operation_registry.rs`,
-/// `openapi.normalised.json` and
+/// `openapi.normalised.json`, `openapi.overlaid.json` (the document with the overlays of
+/// `openapi/overlays/` and `CALCOM_OPENAPI_OVERLAYS` applied) and
 /// `codegen-report.txt` to `OUT_DIR`, prints the `rerun-if` lines and one warning per
 /// skipped item. On failure it prints the error (file, JSON pointer, reason) and exits
 /// with status 1: no backtrace.
@@ -209,14 +226,34 @@ fn try_build_script() -> Result<(), CodegenError> {
     println!("cargo:rerun-if-env-changed=CALCOM_TAGS");
     println!("cargo:rerun-if-env-changed=CALCOM_OPERATIONS");
     let env = |name: &str| std::env::var(name).ok();
+    // Overlays: the repository's `openapi/overlays/*.json`, then CALCOM_OPENAPI_OVERLAYS.
+    println!("cargo:rerun-if-env-changed=CALCOM_OPENAPI_OVERLAYS");
+    let sources = overlay::OverlaySources {
+        repository_dir: Some(manifest_dir.join("openapi/overlays")),
+        user_files: overlay::user_files(
+            env("CALCOM_OPENAPI_OVERLAYS").as_deref().unwrap_or(""),
+            &manifest_dir,
+        ),
+    };
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("openapi/overlays").display()
+    );
+    for (file, _) in sources.files()? {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     let options = GenerateOptions {
         json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
         selection: select::Selection::parse(
             env("CALCOM_TAGS").as_deref(),
             env("CALCOM_OPERATIONS").as_deref(),
         ),
+        overlays: sources.load()?,
     };
     let output = generate_file(&spec, &options)?;
+    for warning in overlay::unmatched_user_actions(&output.report.overlays, &spec) {
+        println!("cargo:warning=calcom: {warning}");
+    }
     for pass in &output.report.passes {
         for warning in &pass.warnings {
             println!(
@@ -273,6 +310,11 @@ fn try_build_script() -> Result<(), CodegenError> {
     write(
         "openapi.normalised.json",
         &serde_json::to_string_pretty(&output.normalised).unwrap_or_default(),
+    )?;
+    // What the Prism suite serves: the document as published, corrected, not normalised.
+    write(
+        "openapi.overlaid.json",
+        &serde_json::to_string_pretty(&output.overlaid).unwrap_or_default(),
     )?;
     write("codegen-report.txt", &output.report.to_text(true))?;
     Ok(())

@@ -74,6 +74,8 @@ pub struct Report {
     pub schemas_total: usize,
     /// Component schemas that became Rust types.
     pub schemas_generated: usize,
+    /// Each overlay file, in the order they were applied (before normalisation).
+    pub overlays: Vec<crate::overlay::OverlayReport>,
     /// Each normalisation pass, in the order they ran.
     pub passes: Vec<PassReport>,
     /// Everything left out, with the reason.
@@ -100,9 +102,62 @@ impl Report {
         )
     }
 
+    /// Overlay actions that changed the document, over all overlay files.
+    pub fn overlay_actions_applied(&self) -> usize {
+        self.overlays.iter().map(|o| o.applied.len()).sum()
+    }
+
+    /// One line for the overlays, one per overlay file, and (verbose) every applied action
+    /// with its description and the pointers it changed; unmatched user actions always.
+    fn overlays_text(&self, verbose: bool, out: &mut String) {
+        if self.overlays.is_empty() {
+            return;
+        }
+        let total: usize = self.overlays.iter().map(|o| o.actions).sum();
+        out.push_str(&format!(
+            "{:<24} {:>5} of {} actions applied\n",
+            "overlays",
+            self.overlay_actions_applied(),
+            total
+        ));
+        for file in &self.overlays {
+            out.push_str(&format!(
+                "    {} ({}, {}): {}/{} applied\n",
+                file.file,
+                match file.origin {
+                    crate::overlay::Origin::Repository => "repository",
+                    crate::overlay::Origin::User => "user",
+                },
+                file.title,
+                file.applied.len(),
+                file.actions
+            ));
+            if verbose {
+                for a in &file.applied {
+                    out.push_str(&format!(
+                        "      [{}] {} {}: {}\n",
+                        a.index, a.kind, a.target, a.description
+                    ));
+                    for p in &a.pointers {
+                        out.push_str(&format!("          {p}\n"));
+                    }
+                }
+            }
+            if file.origin == crate::overlay::Origin::User {
+                for a in &file.unmatched {
+                    out.push_str(&format!(
+                        "    warning: action {} matches nothing: {}\n",
+                        a.index, a.target
+                    ));
+                }
+            }
+        }
+    }
+
     /// Human-readable report: one line per pass, then skipped items, then the summary line.
     pub fn to_text(&self, verbose: bool) -> String {
         let mut out = String::new();
+        self.overlays_text(verbose, &mut out);
         for pass in &self.passes {
             out.push_str(&format!("{:<24} {:>5} changes\n", pass.name, pass.changes));
             if verbose {

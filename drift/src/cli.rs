@@ -103,6 +103,26 @@ pub fn run_cli(args: &[String]) -> i32 {
 
 /// `run_cli` writing to the given streams (for tests).
 pub fn run_with_output(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    run_prepared(args, stdout, stderr, None)
+}
+
+/// What is done to both documents before they are compared (for example overlays that
+/// correct them), and the line that says so in the output.
+pub struct Preparation<'a> {
+    /// One line naming what was compared ("as published", "with overlays …"): the first
+    /// line of text and markdown output, and on stderr with `--format json`.
+    pub note: String,
+    /// Applied to each loaded document; gets the document's path or URL.
+    pub prepare: &'a dyn Fn(&str, serde_json::Value) -> Result<serde_json::Value, String>,
+}
+
+/// [`run_with_output`] with the documents prepared before they are compared.
+pub fn run_prepared(
+    args: &[String],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    preparation: Option<&Preparation<'_>>,
+) -> i32 {
     if args.iter().any(|a| a == "-h" || a == "--help") {
         let _ = writeln!(stdout, "{USAGE}");
         return EXIT_OK;
@@ -125,12 +145,33 @@ pub fn run_with_output(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn
             return EXIT_INPUT_ERROR;
         }
     };
+    let (old, new) = match preparation {
+        None => (old, new),
+        Some(p) => match (p.prepare)(&options.old, old)
+            .and_then(|old| Ok((old, (p.prepare)(&options.new, new)?)))
+        {
+            Ok(pair) => pair,
+            Err(error) => {
+                let _ = writeln!(stderr, "drift: {error}");
+                return EXIT_INPUT_ERROR;
+            }
+        },
+    };
     let report = compare(&old, &new);
-    let rendered = match options.format {
+    let mut rendered = match options.format {
         Format::Text => render_text(&report),
         Format::Json => render_json(&report),
         Format::Markdown => render_markdown(&report),
     };
+    if let Some(p) = preparation {
+        match options.format {
+            Format::Json => {
+                let _ = writeln!(stderr, "drift: {}", p.note);
+            }
+            Format::Text => rendered = format!("{}\n{rendered}", p.note),
+            Format::Markdown => rendered = format!("_{}_\n\n{rendered}", p.note),
+        }
+    }
     if let Err(error) = stdout.write_all(rendered.as_bytes()) {
         let _ = writeln!(stderr, "drift: cannot write the report: {error}");
         return EXIT_INPUT_ERROR;
