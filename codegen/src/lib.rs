@@ -158,7 +158,12 @@ pub fn generate_value(
         &operation_registry::builder_setters(&client),
         &file.display().to_string(),
     );
-    let operation_registry = generate::format(file, operation_registry)?;
+    let responses = operation_registry::responses_source(
+        &generated,
+        &operation_registry::response_types(&client),
+    );
+    let operation_registry =
+        generate::format(file, quote::quote! { #operation_registry #responses })?;
     Ok(Output {
         client: prettyplease::unparse(&client),
         operation_registry,
