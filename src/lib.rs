@@ -31,7 +31,11 @@
 extern crate self as calcom;
 
 pub mod auth;
+#[doc(hidden)]
+pub mod catch_all;
 mod client;
+#[doc(hidden)]
+pub mod decode;
 pub mod error;
 pub mod operations;
 pub mod prelude;
@@ -47,6 +51,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/calcom_client.rs"));
 }
 
+pub use catch_all::{UnknownJson, UnknownValue};
 pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,

@@ -149,8 +149,8 @@ fn success_answers(op: &Value) -> Vec<(String, Value)> {
 }
 
 fn load_normalised(path: &Path) -> Value {
-    let mut doc = calcom_codegen::load::load(path)
-        .unwrap_or_else(|e| panic!("CALCOM_COMPAT_NEWER: {e}"));
+    let mut doc =
+        calcom_codegen::load::load(path).unwrap_or_else(|e| panic!("CALCOM_COMPAT_NEWER: {e}"));
     calcom_codegen::passes::normalise(&mut doc);
     doc
 }
@@ -199,7 +199,9 @@ fn measure(old: &Doc, new: &Doc, old_raw: &Value, new_raw: &Value) -> Figures {
             continue;
         };
         let Some(old_op) = old.operation(op.path, op.method) else {
-            figures.notes.push(format!("{}: not in the older document", op.name));
+            figures
+                .notes
+                .push(format!("{}: not in the older document", op.name));
             continue;
         };
         let old_answers = success_answers(old_op);
@@ -248,8 +250,8 @@ fn measure(old: &Doc, new: &Doc, old_raw: &Value, new_raw: &Value) -> Figures {
                     continue;
                 };
                 let causes = classifier.causes(old_schema, new_schema, &instance);
-                let only_additive = !causes.is_empty()
-                    && causes.iter().all(|c| c.class == Class::Additive);
+                let only_additive =
+                    !causes.is_empty() && causes.iter().all(|c| c.class == Class::Additive);
                 let body = serde_json::to_vec(&instance).expect("JSON");
                 let result = decode(&body);
                 if only_additive {
@@ -367,7 +369,10 @@ fn older_client_decodes_newer_answers() {
             .iter()
             .filter(|f| f.class == Class::Additive)
             .count();
-        assert_eq!(additive_failures, 0, "failures caused by an additive change");
+        assert_eq!(
+            additive_failures, 0,
+            "failures caused by an additive change"
+        );
         assert_eq!(
             figures.additive_decoded, figures.additive,
             "answers with only additive changes that do not decode"

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub mod api_snapshot;
+pub mod catch_all;
+pub mod decode_paths;
 pub mod error;
 pub mod generate;
 pub mod load;
@@ -134,6 +136,8 @@ pub fn generate_value(
     let (mut report, generation, records, normalised) = pipeline(file, doc, options)?;
     let mut client = generate::parse(file, generation.tokens)?;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
+    report.catch_alls = catch_all::open_answer_types(&mut client).describe();
+    decode_paths::located_decode_errors(&mut client);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {

@@ -448,7 +448,10 @@ mod tests {
     fn reads_the_typed_answer_of_send() {
         let mut file = client();
         let answers = response_types(&file);
-        assert!(answers.is_empty(), "send() -> Result<(), ()> has no typed answer");
+        assert!(
+            answers.is_empty(),
+            "send() -> Result<(), ()> has no typed answer"
+        );
         file = syn::parse_quote! {
             impl Client {
                 pub fn get_team(&self) -> builder::GetTeam<'_> { builder::GetTeam::new(self) }

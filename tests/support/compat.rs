@@ -364,11 +364,13 @@ fn branches(schema: &Value) -> Option<Vec<Value>> {
 /// same inline schema.
 fn counterpart<'a>(old_branches: &'a [Value], new_branch: &Value) -> Option<&'a Value> {
     let name = Doc::ref_name(new_branch);
-    old_branches.iter().find(|b| match (Doc::ref_name(b), name) {
-        (Some(a), Some(b)) => a == b,
-        (None, None) => *b == new_branch,
-        _ => false,
-    })
+    old_branches
+        .iter()
+        .find(|b| match (Doc::ref_name(b), name) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => *b == new_branch,
+            _ => false,
+        })
 }
 
 fn branch_name(branch: &Value) -> String {
@@ -376,7 +378,10 @@ fn branch_name(branch: &Value) -> String {
         Some(name) => name.to_string(),
         None => format!(
             "(inline {})",
-            branch.get("type").and_then(Value::as_str).unwrap_or("schema")
+            branch
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("schema")
         ),
     }
 }
