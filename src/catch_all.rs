@@ -162,8 +162,11 @@ where
 pub type Branch<T> = fn(&Value) -> Result<T, serde_json::Error>;
 
 /// Tries `branches` in order, each strictly; the first that decodes wins.
-pub(crate) fn first_strict<T>(value: &Value, branches: &[Branch<T>]) -> Option<T> {
-    with_mode(Mode::Strict, || branches.iter().find_map(|b| b(value).ok()))
+pub(crate) fn first_strict<T>(
+    value: &Value,
+    mut branches: impl Iterator<Item = Branch<T>>,
+) -> Option<T> {
+    with_mode(Mode::Strict, || branches.find_map(|b| b(value).ok()))
 }
 
 /// What a union does when no branch decoded strictly: inside another union's strict
@@ -273,7 +276,7 @@ mod tests {
             |v| Status::deserialize(v).map(Union::Status),
             |v| Tag::deserialize(v).map(Union::Tag),
         ];
-        match first_strict(&value, branches) {
+        match first_strict(&value, branches.iter().copied()) {
             Some(found) => Ok(found),
             None => fallback(value, "Union", branches, Some(Union::Unknown)),
         }

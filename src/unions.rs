@@ -53,19 +53,21 @@ where
         _ => false,
     };
     // Each variant is tried once: those accounting for every key first, then the others.
-    let ordered: Vec<Branch<T>> = variants
-        .iter()
-        .filter(|(keys, _)| accounts_for_every_key(keys))
-        .chain(
-            variants
-                .iter()
-                .filter(|(keys, _)| !accounts_for_every_key(keys)),
-        )
-        .map(|(_, decode)| *decode)
-        .collect();
-    match first_strict(&value, &ordered) {
+    let ordered = || {
+        let exact = variants
+            .iter()
+            .filter(|(keys, _)| accounts_for_every_key(keys));
+        let rest = variants
+            .iter()
+            .filter(|(keys, _)| !accounts_for_every_key(keys));
+        exact.chain(rest).map(|(_, decode)| *decode)
+    };
+    match first_strict(&value, ordered()) {
         Some(found) => Ok(found),
-        None => fallback(value, name, &ordered, unknown),
+        None => {
+            let branches: Vec<Branch<T>> = ordered().collect();
+            fallback(value, name, &branches, unknown)
+        }
     }
 }
 
