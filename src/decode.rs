@@ -5,7 +5,7 @@
 //! with `serde_path_to_error` to find where, so a success costs nothing extra.
 //!
 //! progenitor's error type has no place for a path, and a path must not travel as text to
-//! be parsed again: it travels typed, as a [`LocatedDecodeError`] inside the
+//! be parsed again: it travels typed, as a `LocatedDecodeError` inside the
 //! `serde_json::Error` of `progenitor_client::Error::InvalidResponsePayload` (serde_json
 //! carries any `std::io::Error`, and an `io::Error` carries any error), and the conversion
 //! into [`crate::Error::Decode`] takes it out again.
@@ -57,7 +57,7 @@ pub async fn response_value<T: DeserializeOwned, E>(
     }
 }
 
-/// Decodes `body` again, tracking the path; the error carries a [`LocatedDecodeError`].
+/// Decodes `body` again, tracking the path; the error carries a `LocatedDecodeError`.
 fn locate<T: DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> serde_json::Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);

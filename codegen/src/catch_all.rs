@@ -333,7 +333,7 @@ fn add_unknown_variant(e: &mut syn::ItemEnum, schemars: bool) {
 
 /// `Deserialize` for an untagged union: serde's derived untagged decoding over a private
 /// copy of the union whose branches decode strictly and whose last branch keeps the raw
-/// JSON for [`calcom::catch_all::fallback`].
+/// JSON for `calcom::catch_all::fallback`.
 fn strict_union(name: &Ident, branches: &[(Ident, syn::Type)], catch_all: bool) -> Item {
     let label = name.to_string();
     let attempts = branches.iter().map(|(variant, ty)| {
