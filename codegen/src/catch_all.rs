@@ -81,16 +81,19 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
 
     let mut done = CatchAlls::default();
     let mut extra: Vec<Item> = Vec::new();
+    let mut opened_names: Vec<(String, Ident)> = Vec::new();
     for item in types.iter_mut() {
         let Item::Enum(e) = item else { continue };
         let name = e.ident.to_string();
         if in_answers.contains(&name) && string_enum(e).is_some() {
+            opened_names.push((name.clone(), catch_all_name(e)));
             extra.push(open_enum(e, schemars));
             done.enums.push(name);
         }
     }
-    let opened: HashSet<String> = done.enums.iter().cloned().collect();
+    let opened: HashMap<String, Ident> = opened_names.into_iter().collect();
     let key_aware = key_aware_unions(types);
+    let mut key_aware_unknown: HashMap<String, Ident> = HashMap::new();
     for item in types.iter_mut() {
         let Item::Enum(e) = item else { continue };
         let name = e.ident.to_string();
@@ -100,7 +103,8 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
         let answer = in_answers.contains(&name);
         if key_aware.contains(&name) {
             if answer {
-                add_unknown_variant(e, schemars);
+                let unknown = add_unknown_variant(e, schemars);
+                key_aware_unknown.insert(name.clone(), unknown);
                 done.unions.push(name);
             }
             continue;
@@ -110,30 +114,30 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
             branches.iter().flat_map(|(_, ty)| referenced_names(ty)),
         )
         .iter()
-        .any(|n| opened.contains(n));
+        .any(|n| opened.contains_key(n));
         if !answer && !reaches_open {
             continue;
         }
         if !remove_derive(&mut e.attrs, "Deserialize") {
             continue;
         }
-        if answer {
-            add_unknown_variant(e, schemars);
+        let unknown = if answer {
             done.unions.push(name.clone());
+            Some(add_unknown_variant(e, schemars))
         } else {
             done.strict_unions.push(name.clone());
-        }
-        extra.push(strict_union(&e.ident, &branches, answer));
+            None
+        };
+        extra.push(strict_union(&e.ident, &branches, unknown.as_ref()));
     }
     // Key-aware unions already have a hand-written `Deserialize`: give it the catch-all.
-    let answer_unions: HashSet<String> = done.unions.iter().cloned().collect();
     for item in types.iter_mut() {
         if let Item::Impl(block) = item {
             let Some(name) = self_name(&block.self_ty) else {
                 continue;
             };
-            if key_aware.contains(&name) && answer_unions.contains(&name) {
-                OpenKeyAware.visit_item_impl_mut(block);
+            if let Some(unknown) = key_aware_unknown.get(&name) {
+                OpenKeyAware(unknown.clone()).visit_item_impl_mut(block);
             }
         }
     }
@@ -145,9 +149,9 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
                 .as_ref()
                 .and_then(|(_, path, _)| path.segments.last())
                 .is_some_and(|s| s.ident == "Display");
-            let opened_self = self_name(&block.self_ty).is_some_and(|n| opened.contains(&n));
-            if is_display && opened_self {
-                DisplayUnknown.visit_item_impl_mut(block);
+            let catch_all = self_name(&block.self_ty).and_then(|n| opened.get(&n).cloned());
+            if let (true, Some(unknown)) = (is_display, catch_all) {
+                DisplayUnknown(unknown).visit_item_impl_mut(block);
             }
         }
     }
@@ -265,11 +269,12 @@ fn open_enum(e: &mut syn::ItemEnum, schemars: bool) -> Item {
     remove_derive(&mut e.attrs, "Copy");
     e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
     let skip = schemars_skip(schemars);
+    let unknown = catch_all_name(e);
     e.variants.push(syn::parse_quote! {
         /// A value the document did not list (yet), as Cal.com sent it.
         #[serde(untagged)]
         #skip
-        Unknown(::calcom::UnknownValue)
+        #unknown(::calcom::UnknownValue)
     });
     let name = &e.ident;
     let texts: Vec<&String> = values.iter().map(|(_, t)| t).collect();
@@ -289,11 +294,22 @@ fn open_enum(e: &mut syn::ItemEnum, schemars: bool) -> Item {
                         #(#arms)*
                         _ => None,
                     },
-                    Self::Unknown,
+                    Self::#unknown,
                 )
             }
         }
     }
+}
+
+/// The catch-all's name: `Unknown`, or `Undocumented` when the document itself lists an
+/// `unknown` value (Cal.com's location types do).
+fn catch_all_name(e: &syn::ItemEnum) -> Ident {
+    let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
+    let name = ["Unknown", "Undocumented", "UnknownValue"]
+        .into_iter()
+        .find(|n| !taken(n))
+        .unwrap_or("CalcomUnknown");
+    Ident::new(name, Span::call_site())
 }
 
 fn schemars_skip(schemars: bool) -> TokenStream {
@@ -321,20 +337,23 @@ fn union_branches(e: &syn::ItemEnum) -> Option<Vec<(Ident, syn::Type)>> {
         .filter(|b| !b.is_empty())
 }
 
-fn add_unknown_variant(e: &mut syn::ItemEnum, schemars: bool) {
+/// Adds the catch-all variant to a union; returns its name.
+fn add_unknown_variant(e: &mut syn::ItemEnum, schemars: bool) -> Ident {
     let skip = schemars_skip(schemars);
+    let unknown = catch_all_name(e);
     e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
     e.variants.push(syn::parse_quote! {
         /// An answer that matched none of the documented branches, as Cal.com sent it.
         #skip
-        Unknown(::calcom::UnknownJson)
+        #unknown(::calcom::UnknownJson)
     });
+    unknown
 }
 
 /// `Deserialize` for an untagged union: serde's derived untagged decoding over a private
 /// copy of the union whose branches decode strictly and whose last branch keeps the raw
 /// JSON for `calcom::catch_all::fallback`.
-fn strict_union(name: &Ident, branches: &[(Ident, syn::Type)], catch_all: bool) -> Item {
+fn strict_union(name: &Ident, branches: &[(Ident, syn::Type)], catch_all: Option<&Ident>) -> Item {
     let label = name.to_string();
     let attempts = branches.iter().map(|(variant, ty)| {
         quote! { #variant(#[serde(deserialize_with = "::calcom::catch_all::strict")] #ty), }
@@ -349,10 +368,9 @@ fn strict_union(name: &Ident, branches: &[(Ident, syn::Type)], catch_all: bool) 
             }
         }
     });
-    let unknown = if catch_all {
-        quote!(Some(Self::Unknown))
-    } else {
-        quote!(None)
+    let unknown = match catch_all {
+        Some(variant) => quote!(Some(Self::#variant)),
+        None => quote!(None),
     };
     let raw = Ident::new("__Raw", Span::call_site());
     syn::parse_quote! {
@@ -417,7 +435,7 @@ fn is_decode_untagged(func: &syn::Expr) -> bool {
 
 /// `calcom::unions::decode_untagged(d, name, variants)` becomes
 /// `calcom::unions::decode_untagged_or(d, name, variants, Some(Self::Unknown))`.
-struct OpenKeyAware;
+struct OpenKeyAware(Ident);
 
 impl VisitMut for OpenKeyAware {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
@@ -427,19 +445,21 @@ impl VisitMut for OpenKeyAware {
                     last.ident = Ident::new("decode_untagged_or", Span::call_site());
                 }
             }
-            call.args.push(syn::parse_quote!(Some(Self::Unknown)));
+            let unknown = &self.0;
+            call.args.push(syn::parse_quote!(Some(Self::#unknown)));
         }
         syn::visit_mut::visit_expr_call_mut(self, call);
     }
 }
 
 /// Adds `Self::Unknown(ref value) => f.write_str(value.as_str())` to `Display`'s match.
-struct DisplayUnknown;
+struct DisplayUnknown(Ident);
 
 impl VisitMut for DisplayUnknown {
     fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        let unknown = &self.0;
         m.arms.push(syn::parse_quote! {
-            Self::Unknown(ref value) => f.write_str(value.as_str()),
+            Self::#unknown(ref value) => f.write_str(value.as_str()),
         });
     }
 }
@@ -471,6 +491,7 @@ mod tests {
                 pub struct Output {
                     pub status: Status,
                     pub item: ::std::vec::Vec<Item>,
+                    pub location: LocationType,
                 }
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, PartialEq)]
                 pub enum Status {
@@ -494,6 +515,11 @@ mod tests {
                     Number(f64),
                 }
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, PartialEq)]
+                pub enum LocationType {
+                    #[serde(rename = "unknown")]
+                    Unknown,
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, PartialEq)]
                 pub enum RequestOnly {
                     #[serde(rename = "a")]
                     A,
@@ -512,7 +538,7 @@ mod tests {
     fn opens_answer_enums_and_unions_only() {
         let mut file = client();
         let done = open_answer_types(&mut file);
-        assert_eq!(done.enums, ["Status"]);
+        assert_eq!(done.enums, ["Status", "LocationType"]);
         assert_eq!(done.unions, ["Item"]);
         assert_eq!(done.strict_unions, ["RequestUnion"]);
         let src = file.to_token_stream().to_string();
