@@ -29,11 +29,14 @@ pub enum Error {
     #[error("connection to Cal.com failed: {0}")]
     Connection(#[source] reqwest::Error),
     /// A success answer whose body does not match the document's schema. The body is kept.
-    #[error("Cal.com's answer could not be decoded ({source}); {} bytes kept in `body`", body.len())]
+    #[error("Cal.com's answer could not be decoded at {path} ({source}); {} bytes kept in `body`", body.len())]
     Decode {
         /// The raw body.
         body: Bytes,
-        /// Why it did not decode.
+        /// Where in the body the value that failed is: `data[3].status`, or `.` for the
+        /// body as a whole (not JSON, cut short).
+        path: String,
+        /// Why it did not decode: what was expected, with line and column.
         #[source]
         source: serde_json::Error,
     },
@@ -385,7 +388,10 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                 rv.headers().clone(),
                 Bytes::new(),
             ))),
-            P::InvalidResponsePayload(body, source) => Error::Decode { body, source },
+            P::InvalidResponsePayload(body, source) => {
+                let (path, source) = crate::decode::split(source);
+                Error::Decode { body, path, source }
+            }
             P::UnexpectedResponse(response) => {
                 // The call met an expired token and the client's refresh failed.
                 if let Some(e) = response.extensions().get::<TokenRefreshError>() {

@@ -32,7 +32,11 @@ extern crate self as calcom;
 
 pub mod auth;
 mod body_limit;
+#[doc(hidden)]
+pub mod catch_all;
 mod client;
+#[doc(hidden)]
+pub mod decode;
 pub mod error;
 mod managed_user;
 pub mod operations;
@@ -54,6 +58,7 @@ mod generated {
 }
 
 pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
+pub use catch_all::{UnknownJson, UnknownValue};
 pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,

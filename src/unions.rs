@@ -5,8 +5,10 @@
 //! generator (`calcom_codegen::unions`) makes such unions call [`decode_untagged`] instead,
 //! which prefers a variant whose properties account for every key of the object.
 
-use serde::de::{Deserialize, Deserializer, Error as _};
+use serde::de::{Deserialize, Deserializer};
 use serde_json::Value;
+
+use crate::catch_all::{fallback, first_strict, Branch, UnknownJson};
 
 /// One variant of a union: its JSON property names, and how to decode it.
 pub type Variant<T> = (
@@ -19,11 +21,28 @@ pub type Variant<T> = (
 /// The first variant, in declaration order, whose properties include every key of the
 /// object and which decodes, wins. If none does (Cal.com sent a field the document does not
 /// describe yet), the first variant that decodes wins, as with serde's untagged enums.
+/// Variants are tried strictly (enum values the document does not list fail them); when
+/// none decodes, [`crate::catch_all::fallback`] decides.
 #[doc(hidden)]
 pub fn decode_untagged<'de, D, T>(
     deserializer: D,
     name: &str,
     variants: &[Variant<T>],
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    decode_untagged_or(deserializer, name, variants, None)
+}
+
+/// [`decode_untagged`] for a union with a catch-all: the raw JSON goes into `unknown` when
+/// no variant decodes.
+#[doc(hidden)]
+pub fn decode_untagged_or<'de, D, T>(
+    deserializer: D,
+    name: &str,
+    variants: &[Variant<T>],
+    unknown: Option<fn(UnknownJson) -> T>,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
@@ -34,20 +53,22 @@ where
         _ => false,
     };
     // Each variant is tried once: those accounting for every key first, then the others.
-    let exact = variants
-        .iter()
-        .filter(|(keys, _)| accounts_for_every_key(keys));
-    let rest = variants
-        .iter()
-        .filter(|(keys, _)| !accounts_for_every_key(keys));
-    exact
-        .chain(rest)
-        .find_map(|(_, decode)| decode(&value).ok())
-        .ok_or_else(|| {
-            D::Error::custom(format!(
-                "data did not match any variant of untagged enum {name}"
-            ))
-        })
+    let ordered = || {
+        let exact = variants
+            .iter()
+            .filter(|(keys, _)| accounts_for_every_key(keys));
+        let rest = variants
+            .iter()
+            .filter(|(keys, _)| !accounts_for_every_key(keys));
+        exact.chain(rest).map(|(_, decode)| *decode)
+    };
+    match first_strict(&value, ordered()) {
+        Some(found) => Ok(found),
+        None => {
+            let branches: Vec<Branch<T>> = ordered().collect();
+            fallback(value, name, &branches, unknown)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -174,12 +174,24 @@ async fn a_success_body_that_does_not_decode_is_a_decode_error_with_the_body() {
     let server =
         server_answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
     let e = patch(&client(&server.uri())).await.unwrap_err();
-    let Error::Decode { body: kept, source } = &e else {
+    let Error::Decode {
+        body: kept,
+        path,
+        source,
+    } = &e
+    else {
         panic!("not a decode error: {e:?}")
     };
     assert_eq!(kept.as_ref(), body.as_bytes());
+    // The path names the value that failed, the source what was expected.
+    assert_eq!(path, "data.enabled");
     assert!(source.is_data(), "{source}");
+    assert!(
+        source.to_string().contains("expected a boolean"),
+        "{source}"
+    );
     let shown = e.to_string();
+    assert!(shown.contains("at data.enabled"), "{shown}");
     assert!(shown.contains(&format!("{} bytes", body.len())), "{shown}");
     assert!(std::error::Error::source(&e).is_some());
 }
@@ -192,7 +204,8 @@ async fn a_success_body_that_is_not_json_is_a_decode_error() {
     .await;
     let e = patch(&client(&server.uri())).await.unwrap_err();
     assert!(
-        matches!(&e, Error::Decode { body, .. } if body.as_ref() == b"<html>maintenance</html>"),
+        matches!(&e, Error::Decode { body, path, .. }
+            if body.as_ref() == b"<html>maintenance</html>" && path == "."),
         "{e:?}"
     );
 }

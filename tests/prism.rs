@@ -158,9 +158,9 @@ impl std::fmt::Display for Failure {
                     write!(f, "{}: {}", api.status, list.join("; "))
                 }
             }
-            Failure::Client(Error::Decode { body, source }) => write!(
+            Failure::Client(Error::Decode { body, path, source }) => write!(
                 f,
-                "answer does not decode ({source}): {}",
+                "answer does not decode at {path} ({source}): {}",
                 shorten(&String::from_utf8_lossy(body), 400)
             ),
             Failure::Client(other) => write!(f, "{other}"),

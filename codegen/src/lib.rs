@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub mod api_snapshot;
+pub mod catch_all;
+pub mod decode_paths;
 pub mod error;
 pub mod generate;
 pub mod load;
@@ -149,6 +151,8 @@ pub fn generate_value(
     } = pipeline(file, doc, options)?;
     let mut client = generate::parse(file, generation.tokens)?;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
+    report.catch_alls = catch_all::open_answer_types(&mut client).describe();
+    decode_paths::located_decode_errors(&mut client);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {
@@ -173,7 +177,12 @@ pub fn generate_value(
         &operation_registry::builder_setters(&client),
         &file.display().to_string(),
     );
-    let operation_registry = generate::format(file, operation_registry)?;
+    let responses = operation_registry::responses_source(
+        &generated,
+        &operation_registry::response_types(&client),
+    );
+    let operation_registry =
+        generate::format(file, quote::quote! { #operation_registry #responses })?;
     Ok(Output {
         client: prettyplease::unparse(&client),
         operation_registry,

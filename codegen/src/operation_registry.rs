@@ -146,6 +146,112 @@ impl VisitMut for PublicPaths {
     }
 }
 
+/// The typed answer of every generated operation, by client method name: `T` of the
+/// `Result<ResponseValue<T>, Error<..>>` its builder's `send()` returns, with paths usable
+/// outside the crate. Operations whose answer is not decoded JSON (`ByteStream`, `()`)
+/// are left out.
+pub fn response_types(client: &syn::File) -> HashMap<String, syn::Type> {
+    let mut builder_of: HashMap<String, String> = HashMap::new();
+    let mut answer_of: HashMap<String, syn::Type> = HashMap::new();
+    for item in &client.items {
+        match item {
+            syn::Item::Impl(block) if is_path(&block.self_ty, "Client") => {
+                for item in &block.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        if let Some(builder) = returned_builder(&f.sig) {
+                            builder_of.insert(f.sig.ident.to_string(), builder);
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(module) if module.ident == "builder" => {
+                for item in module.content.iter().flat_map(|(_, items)| items) {
+                    let syn::Item::Impl(block) = item else {
+                        continue;
+                    };
+                    let Some(name) = last_segment(&block.self_ty) else {
+                        continue;
+                    };
+                    for item in &block.items {
+                        let syn::ImplItem::Fn(f) = item else { continue };
+                        if f.sig.ident != "send" {
+                            continue;
+                        }
+                        if let Some(ty) = sent_answer(&f.sig) {
+                            answer_of.insert(name.clone(), ty);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    builder_of
+        .into_iter()
+        .filter_map(|(method, builder)| Some((method, answer_of.get(&builder)?.clone())))
+        .collect()
+}
+
+/// `T` of `-> Result<ResponseValue<T>, Error<E>>`, unless it is a byte stream or `()`.
+fn sent_answer(sig: &syn::Signature) -> Option<syn::Type> {
+    fn first_type_argument(ty: &syn::Type, outer: &str) -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let last = p.path.segments.last()?;
+        if last.ident != outer {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+    }
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let value = first_type_argument(ty, "Result")?;
+    let mut answer = first_type_argument(&value, "ResponseValue")?;
+    let opaque = match &answer {
+        syn::Type::Tuple(t) => t.elems.is_empty(),
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "ByteStream" || s.ident == "Upgraded"),
+        _ => false,
+    };
+    if opaque {
+        return None;
+    }
+    PublicPaths.visit_type_mut(&mut answer);
+    Some(answer)
+}
+
+/// Rust source of `calcom_for_each_response!(callback)`: `callback!(method_name, Type);`
+/// for every generated operation whose answer is decoded JSON, in `records` order.
+pub fn responses_source(
+    records: &[OperationRecord],
+    answers: &HashMap<String, syn::Type>,
+) -> TokenStream {
+    let calls = records.iter().filter_map(|record| {
+        let ty = answers.get(&record.name)?;
+        let method_name = Ident::new(&record.name, Span::call_site());
+        Some(quote! { $callback!(#method_name, #ty); })
+    });
+    quote! {
+        /// Calls `$callback!(method, AnswerType);` once for every generated operation whose
+        /// success answer is decoded from JSON, in document order.
+        #[allow(unused_macros)]
+        macro_rules! calcom_for_each_response {
+            ($callback:ident) => {
+                #(#calls)*
+            };
+        }
+    }
+}
+
 /// Letters and digits only, lower case: `orgId`, `org_id` and `org-id` compare equal.
 fn squash(name: &str) -> String {
     name.trim_end_matches('_')
@@ -335,6 +441,41 @@ mod tests {
                 ("type_".into(), ":: calcom :: types :: Kind".into()),
                 ("body".into(), ":: calcom :: types :: TeamInput".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn reads_the_typed_answer_of_send() {
+        let mut file = client();
+        let answers = response_types(&file);
+        assert!(
+            answers.is_empty(),
+            "send() -> Result<(), ()> has no typed answer"
+        );
+        file = syn::parse_quote! {
+            impl Client {
+                pub fn get_team(&self) -> builder::GetTeam<'_> { builder::GetTeam::new(self) }
+                pub fn get_file(&self) -> builder::GetFile<'_> { builder::GetFile::new(self) }
+            }
+            pub mod builder {
+                impl<'a> GetTeam<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::TeamOutput>, Error<()>> { todo!() }
+                }
+                impl<'a> GetFile<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> { todo!() }
+                }
+            }
+        };
+        let answers = response_types(&file);
+        assert_eq!(answers.len(), 1);
+        assert_eq!(
+            answers["get_team"].to_token_stream().to_string(),
+            ":: calcom :: types :: TeamOutput"
+        );
+        let src = responses_source(&[record(vec![])], &answers).to_string();
+        assert!(
+            src.contains("$ callback ! (get_team , :: calcom :: types :: TeamOutput) ;"),
+            "{src}"
         );
     }
 

@@ -84,6 +84,11 @@ pub struct Report {
     /// ([`crate::unions`]); filled when the client is generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub key_aware_unions: Vec<String>,
+    /// Answer enums and unions given a catch-all variant ([`crate::catch_all`]), and the
+    /// unions outside answers whose branches decode strictly; filled when the client is
+    /// generated, not by `check`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub catch_alls: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
@@ -177,6 +182,18 @@ impl Report {
             ));
             if verbose {
                 for name in &self.key_aware_unions {
+                    out.push_str(&format!("    {name}\n"));
+                }
+            }
+        }
+        if !self.catch_alls.is_empty() {
+            out.push_str(&format!(
+                "{:<24} {:>5} types\n",
+                "catch-alls",
+                self.catch_alls.len()
+            ));
+            if verbose {
+                for name in &self.catch_alls {
                     out.push_str(&format!("    {name}\n"));
                 }
             }

@@ -61,7 +61,7 @@ pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
                 .iter()
                 .all(|(_, _, later)| !earlier.can_swallow(later))
         });
-        if variants.len() < 2 || order_is_safe || !remove_derived_deserialize(&mut e.attrs) {
+        if variants.len() < 2 || order_is_safe || !remove_derive(&mut e.attrs, "Deserialize") {
             continue;
         }
         let name = &e.ident;
@@ -152,7 +152,7 @@ fn is_option(ty: &syn::Type) -> bool {
 }
 
 /// The `key` or `key = "value"` words of `#[serde(...)]` attributes.
-fn serde_words(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
+pub(crate) fn serde_words(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
     let mut words = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
@@ -178,19 +178,19 @@ fn serde_words(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
     words
 }
 
-fn is_untagged(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn is_untagged(attrs: &[syn::Attribute]) -> bool {
     serde_words(attrs).iter().any(|(k, _)| k == "untagged")
 }
 
-/// Drops `Deserialize` from the `#[derive(...)]` list; false when it was not there.
-fn remove_derived_deserialize(attrs: &mut [syn::Attribute]) -> bool {
+/// Drops the derive named `name` (`Deserialize`, `Copy`) from the `#[derive(...)]` list;
+/// false when it was not there.
+pub(crate) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
         else {
             continue;
         };
-        let is_deserialize =
-            |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+        let is_deserialize = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == name);
         if !paths.iter().any(is_deserialize) {
             continue;
         }

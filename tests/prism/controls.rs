@@ -149,6 +149,12 @@ fn broken_answer<'a>(
         let (_, body) = send_by_hand(client, request, false, plain_text).await?;
         serde_json::from_slice::<RenamedStatus>(&body)
             .map(drop)
-            .map_err(|source| Failure::Client(Error::Decode { body, source }))
+            .map_err(|source| {
+                Failure::Client(Error::Decode {
+                    body,
+                    path: ".".into(),
+                    source,
+                })
+            })
     })
 }
