@@ -41,6 +41,7 @@ mod secret;
 mod service_account;
 #[doc(hidden)]
 pub mod unions;
+pub mod webhooks;
 
 mod generated {
     #![allow(missing_docs, clippy::all, rustdoc::all, unused_imports, dead_code)]
