@@ -34,6 +34,7 @@ pub mod auth;
 mod client;
 pub mod error;
 pub mod operations;
+mod pagination;
 pub mod prelude;
 pub mod retry;
 mod secret;
@@ -46,6 +47,18 @@ pub mod webhooks;
 mod generated {
     #![allow(missing_docs, clippy::all, rustdoc::all, unused_imports, dead_code)]
     include!(concat!(env!("OUT_DIR"), "/calcom_client.rs"));
+}
+
+/// Typed [httpmock](https://docs.rs/httpmock) helpers for your tests (cargo feature `mock`),
+/// generated with the client: `server.update_delegation_credential(|when, then| …)` through
+/// [`mock::MockServerExt`], with typed `when` matchers and `then` answers per operation.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #![allow(clippy::all, rustdoc::all, unused_imports, missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/calcom_mock.rs"));
+
+    /// The httpmock these helpers are built on, so that your tests use the same version.
+    pub use ::httpmock;
 }
 
 pub use client::{

@@ -16,7 +16,9 @@ pub mod api_snapshot;
 pub mod error;
 pub mod generate;
 pub mod load;
+pub mod mock;
 pub mod operation_registry;
+pub mod pagination;
 pub mod passes;
 pub mod refs;
 pub mod registry;
@@ -41,6 +43,8 @@ pub struct Output {
     pub registry: String,
     /// The operation registry source read by the Prism suite ([`operation_registry`]).
     pub operation_registry: String,
+    /// The typed httpmock helpers, when [`GenerateOptions::mock`] asked for them.
+    pub mock: Option<String>,
     /// What was changed and what was left out.
     pub report: Report,
     /// The operations that were generated, in document order.
@@ -106,6 +110,10 @@ fn pipeline(
     }
     let generation = generate::generate(file, &doc, options)?;
     report.skipped = generation.skipped.clone();
+    report.paginated_operations = pagination::find(&generation.document, &ctx.operations)
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     report.operations_generated = count_operations(&generation.document);
     report.schemas_generated =
         count_schemas(&generation.document).saturating_sub(generation.schemas_skipped);
@@ -134,6 +142,7 @@ pub fn generate_value(
     let (mut report, generation, records, normalised) = pipeline(file, doc, options)?;
     let mut client = generate::parse(file, generation.tokens)?;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
+    pagination::add_streams_to_client(&mut client, &generation.document, &records, &mut report);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {
@@ -159,9 +168,11 @@ pub fn generate_value(
         &file.display().to_string(),
     );
     let operation_registry = generate::format(file, operation_registry)?;
+    let mock = mock::mock_source(file, &generation.document, options)?;
     Ok(Output {
         client: prettyplease::unparse(&client),
         operation_registry,
+        mock,
         operations,
         registry,
         normalised,
@@ -215,6 +226,8 @@ fn try_build_script() -> Result<(), CodegenError> {
             env("CALCOM_TAGS").as_deref(),
             env("CALCOM_OPERATIONS").as_deref(),
         ),
+        // Cargo tells build scripts the enabled features: the `mock` feature of calcom.
+        mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
     };
     let output = generate_file(&spec, &options)?;
     for pass in &output.report.passes {
@@ -270,6 +283,9 @@ fn try_build_script() -> Result<(), CodegenError> {
     write("calcom_operations.rs", &output.operations)?;
     write("calcom_schema_registry.rs", &output.registry)?;
     write("calcom_operation_registry.rs", &output.operation_registry)?;
+    if let Some(mock) = &output.mock {
+        write("calcom_mock.rs", mock)?;
+    }
     write(
         "openapi.normalised.json",
         &serde_json::to_string_pretty(&output.normalised).unwrap_or_default(),
