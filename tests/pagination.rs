@@ -178,7 +178,11 @@ mod full {
         )
         .await;
         let client = client(&server);
-        let items: Vec<_> = bounded(client.get_webhooks().take(2).stream().collect()).await;
+        let stream = client.get_webhooks().take(2).stream();
+        // Streams can be moved to other tasks (`tokio::spawn`).
+        fn assert_send<T: Send>(_: &T) {}
+        assert_send(&stream);
+        let items: Vec<_> = bounded(stream.collect()).await;
         assert_eq!(items.len(), 5);
         assert!(items.iter().all(Result::is_ok), "{items:?}");
         assert_eq!(
