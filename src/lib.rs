@@ -41,6 +41,7 @@ pub mod error;
 mod managed_user;
 pub mod operations;
 mod pacing;
+mod pagination;
 pub mod prelude;
 mod rate_limit;
 mod redirect;
@@ -51,6 +52,7 @@ mod send;
 mod service_account;
 #[doc(hidden)]
 pub mod unions;
+pub mod webhooks;
 
 mod generated {
     #![allow(missing_docs, clippy::all, rustdoc::all, unused_imports, dead_code)]
@@ -59,6 +61,18 @@ mod generated {
 
 pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
 pub use catch_all::{UnknownJson, UnknownValue};
+/// Typed [httpmock](https://docs.rs/httpmock) helpers for your tests (cargo feature `mock`),
+/// generated with the client: `server.update_delegation_credential(|when, then| …)` through
+/// [`mock::MockServerExt`], with typed `when` matchers and `then` answers per operation.
+#[cfg(feature = "mock")]
+pub mod mock {
+    #![allow(clippy::all, rustdoc::all, unused_imports, missing_docs)]
+    include!(concat!(env!("OUT_DIR"), "/calcom_mock.rs"));
+
+    /// The httpmock these helpers are built on, so that your tests use the same version.
+    pub use ::httpmock;
+}
+
 pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,

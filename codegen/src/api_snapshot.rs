@@ -69,6 +69,7 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
         let builder_name = heck::ToUpperCamelCase::to_upper_camel_case(record.name.as_str());
         let mut setters = Vec::new();
         let mut response = String::from("?");
+        let mut stream = None;
         for item in builders {
             match item {
                 Item::Struct(s) if s.ident == builder_name => {
@@ -88,6 +89,9 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
                 {
                     for it in &imp.items {
                         let syn::ImplItem::Fn(f) = it else { continue };
+                        if f.sig.ident == "stream" {
+                            stream = crate::pagination::snapshot_line(&f.sig, type_string);
+                        }
                         if f.sig.ident != "send" {
                             continue;
                         }
@@ -110,6 +114,9 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
             out.push('\n');
         }
         out.push_str(&format!("    -> {response}\n"));
+        if let Some(stream) = stream {
+            out.push_str(&stream);
+        }
     }
     out.push_str("\n## Types\n");
     for item in module(&file, "types").unwrap_or_default() {

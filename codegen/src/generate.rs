@@ -30,6 +30,8 @@ pub struct GenerateOptions {
     pub selection: crate::select::Selection,
     /// Overlays applied, in order, to the document before anything else ([`crate::overlay`]).
     pub overlays: Vec<crate::overlay::Overlay>,
+    /// Also generate the typed httpmock helpers ([`crate::mock`]).
+    pub mock: bool,
 }
 
 /// The generated client and what was left out of it.
@@ -84,6 +86,19 @@ fn try_generate_with_types(
             ))
         }
     };
+    run_guarded(&spec, options, |generator, spec| {
+        let tokens = generator.generate_tokens(spec)?;
+        Ok((tokens, schema_types(spec, generator)))
+    })
+}
+
+/// Runs `f` on a fresh progenitor generator with our settings, under `catch_unwind` with a
+/// quiet panic hook; `Err` carries its error or panic message.
+pub(crate) fn run_guarded<T>(
+    spec: &OpenAPI,
+    options: &GenerateOptions,
+    f: impl FnOnce(&mut Generator, &OpenAPI) -> Result<T, progenitor_impl::Error>,
+) -> Result<T, String> {
     let settings = settings(options);
     let _guard = HOOK_LOCK
         .lock()
@@ -92,8 +107,7 @@ fn try_generate_with_types(
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings);
-        let tokens = generator.generate_tokens(&spec)?;
-        Ok::<_, progenitor_impl::Error>((tokens, schema_types(&spec, &generator)))
+        f(&mut generator, spec)
     }));
     panic::set_hook(previous);
     match result {

@@ -18,8 +18,10 @@ pub mod decode_paths;
 pub mod error;
 pub mod generate;
 pub mod load;
+pub mod mock;
 pub mod operation_registry;
 pub mod overlay;
+pub mod pagination;
 pub mod passes;
 pub mod refs;
 pub mod registry;
@@ -46,6 +48,8 @@ pub struct Output {
     pub registry: String,
     /// The operation registry source read by the Prism suite ([`operation_registry`]).
     pub operation_registry: String,
+    /// The typed httpmock helpers, when [`GenerateOptions::mock`] asked for them.
+    pub mock: Option<String>,
     /// What was changed and what was left out.
     pub report: Report,
     /// The operations that were generated, in document order.
@@ -112,6 +116,10 @@ fn pipeline(file: &Path, doc: Value, options: &GenerateOptions) -> Result<Pipeli
     }
     let generation = generate::generate(file, &doc, options)?;
     report.skipped = generation.skipped.clone();
+    report.paginated_operations = pagination::find(&generation.document, &ctx.operations)
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     report.operations_generated = count_operations(&generation.document);
     report.schemas_generated =
         count_schemas(&generation.document).saturating_sub(generation.schemas_skipped);
@@ -153,6 +161,7 @@ pub fn generate_value(
     report.key_aware_unions = unions::key_aware_unions(&mut client);
     report.catch_alls = catch_all::open_answer_types(&mut client).describe();
     decode_paths::located_decode_errors(&mut client);
+    pagination::add_streams_to_client(&mut client, &generation.document, &records, &mut report);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {
@@ -183,9 +192,11 @@ pub fn generate_value(
     );
     let operation_registry =
         generate::format(file, quote::quote! { #operation_registry #responses })?;
+    let mock = mock::mock_source(file, &generation.document, options)?;
     Ok(Output {
         client: prettyplease::unparse(&client),
         operation_registry,
+        mock,
         operations,
         registry,
         normalised,
@@ -258,6 +269,8 @@ fn try_build_script() -> Result<(), CodegenError> {
             env("CALCOM_OPERATIONS").as_deref(),
         ),
         overlays: sources.load()?,
+        // Cargo tells build scripts the enabled features: the `mock` feature of calcom.
+        mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
     };
     let output = generate_file(&spec, &options)?;
     for warning in overlay::unmatched_user_actions(&output.report.overlays, &spec) {
@@ -316,6 +329,9 @@ fn try_build_script() -> Result<(), CodegenError> {
     write("calcom_operations.rs", &output.operations)?;
     write("calcom_schema_registry.rs", &output.registry)?;
     write("calcom_operation_registry.rs", &output.operation_registry)?;
+    if let Some(mock) = &output.mock {
+        write("calcom_mock.rs", mock)?;
+    }
     write(
         "openapi.normalised.json",
         &serde_json::to_string_pretty(&output.normalised).unwrap_or_default(),

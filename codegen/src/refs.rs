@@ -77,6 +77,25 @@ fn visit<'a>(
     None
 }
 
+/// `value`, or what its local `$ref` chain points to (`value` itself when a reference
+/// does not resolve, or when the chain loops).
+pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut current = value;
+    // Bounded: a `$ref` loop (which `check_alias_cycles` reports) must not hang us.
+    for _ in 0..64 {
+        let Some(target) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| doc.pointer(p))
+        else {
+            return current;
+        };
+        current = target;
+    }
+    current
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +116,17 @@ mod tests {
                 "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}
         }}});
         check_alias_cycles(Path::new("x.json"), &tree).unwrap();
+    }
+
+    #[test]
+    fn resolves_reference_chains() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"type": "string"},
+        }}});
+        let start = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(resolve(&doc, &start), &json!({"type": "string"}));
+        let dangling = json!({"$ref": "#/components/schemas/Missing"});
+        assert_eq!(resolve(&doc, &dangling), &dangling);
     }
 }

@@ -89,6 +89,8 @@ pub struct Report {
     /// generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub catch_alls: Vec<String>,
+    /// The paginated list operations, which get a `stream()` ([`crate::pagination`]).
+    pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
@@ -196,6 +198,15 @@ impl Report {
                 for name in &self.catch_alls {
                     out.push_str(&format!("    {name}\n"));
                 }
+            }
+        }
+        out.push_str(&format!(
+            "paginated operations: {}\n",
+            self.paginated_operations.len()
+        ));
+        if verbose {
+            for name in &self.paginated_operations {
+                out.push_str(&format!("    {name}\n"));
             }
         }
         if let Some(selection) = &self.selection {
