@@ -12,10 +12,10 @@ use tracing::Instrument;
 
 use crate::auth::{self, Bearer, Credentials, PlatformClient};
 use crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES;
-use crate::pacing::Pacer;
-use crate::redirect;
 use crate::error::ConfigError;
 use crate::managed_user::{self, ManagedUser, ManagedUserTokens, TokensCallback};
+use crate::pacing::Pacer;
+use crate::redirect;
 use crate::retry::{self, RetryPolicy, Sleeper};
 use crate::{operations, Client, SecretString};
 

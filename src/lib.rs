@@ -79,9 +79,9 @@ pub use client::{
 };
 pub use error::{ApiError, ConfigError, Error, RateLimit, Result, TokenRefreshError};
 pub use generated::{builder, types, Client, ResponseValue};
+pub use managed_user::{ManagedUserTokens, REFRESH_MARGIN};
 pub use pacing::MAX_PACING_WAIT;
 pub use redirect::{RedirectReason, MAX_REDIRECTS};
-pub use managed_user::{ManagedUserTokens, REFRESH_MARGIN};
 pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};

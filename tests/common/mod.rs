@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests (each test file compiles its own copy).
 #![allow(dead_code)]
 
-pub mod raw;
 pub mod managed_user;
+pub mod raw;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
