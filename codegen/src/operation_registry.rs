@@ -27,8 +27,32 @@ pub struct Setter {
 
 /// The setters of every generated builder, by client method name.
 pub fn builder_setters(client: &syn::File) -> HashMap<String, Vec<Setter>> {
-    let mut builder_of: HashMap<String, String> = HashMap::new();
     let mut setters_of: HashMap<String, Vec<Setter>> = HashMap::new();
+    let builder_of = walk_builders(client, |builder, f| {
+        if let Some(setter) = setter(&f.sig) {
+            setters_of
+                .entry(builder.to_string())
+                .or_default()
+                .push(setter);
+        }
+    });
+    builder_of
+        .into_iter()
+        .map(|(method, builder)| {
+            let setters = setters_of.remove(&builder).unwrap_or_default();
+            (method, setters)
+        })
+        .collect()
+}
+
+/// Calls `on_builder_fn` with every method of every builder in the generated `builder`
+/// module (the builder's name, the method), and returns which builder each `Client` method
+/// returns, by method name: the one walk of progenitor's output that the registries share.
+fn walk_builders(
+    client: &syn::File,
+    mut on_builder_fn: impl FnMut(&str, &syn::ImplItemFn),
+) -> HashMap<String, String> {
+    let mut builder_of: HashMap<String, String> = HashMap::new();
     for item in &client.items {
         match item {
             syn::Item::Impl(block) if is_path(&block.self_ty, "Client") => {
@@ -48,23 +72,17 @@ pub fn builder_setters(client: &syn::File) -> HashMap<String, Vec<Setter>> {
                     let Some(name) = last_segment(&block.self_ty) else {
                         continue;
                     };
-                    let setters = block.items.iter().filter_map(|item| match item {
-                        syn::ImplItem::Fn(f) => setter(&f.sig),
-                        _ => None,
-                    });
-                    setters_of.entry(name).or_default().extend(setters);
+                    for item in &block.items {
+                        if let syn::ImplItem::Fn(f) = item {
+                            on_builder_fn(&name, f);
+                        }
+                    }
                 }
             }
             _ => {}
         }
     }
     builder_of
-        .into_iter()
-        .map(|(method, builder)| {
-            let setters = setters_of.remove(&builder).unwrap_or_default();
-            (method, setters)
-        })
-        .collect()
 }
 
 fn is_path(ty: &syn::Type, name: &str) -> bool {
@@ -151,41 +169,14 @@ impl VisitMut for PublicPaths {
 /// outside the crate. Operations whose answer is not decoded JSON (`ByteStream`, `()`)
 /// are left out.
 pub fn response_types(client: &syn::File) -> HashMap<String, syn::Type> {
-    let mut builder_of: HashMap<String, String> = HashMap::new();
     let mut answer_of: HashMap<String, syn::Type> = HashMap::new();
-    for item in &client.items {
-        match item {
-            syn::Item::Impl(block) if is_path(&block.self_ty, "Client") => {
-                for item in &block.items {
-                    if let syn::ImplItem::Fn(f) = item {
-                        if let Some(builder) = returned_builder(&f.sig) {
-                            builder_of.insert(f.sig.ident.to_string(), builder);
-                        }
-                    }
-                }
+    let builder_of = walk_builders(client, |builder, f| {
+        if f.sig.ident == "send" {
+            if let Some(ty) = sent_answer(&f.sig) {
+                answer_of.insert(builder.to_string(), ty);
             }
-            syn::Item::Mod(module) if module.ident == "builder" => {
-                for item in module.content.iter().flat_map(|(_, items)| items) {
-                    let syn::Item::Impl(block) = item else {
-                        continue;
-                    };
-                    let Some(name) = last_segment(&block.self_ty) else {
-                        continue;
-                    };
-                    for item in &block.items {
-                        let syn::ImplItem::Fn(f) = item else { continue };
-                        if f.sig.ident != "send" {
-                            continue;
-                        }
-                        if let Some(ty) = sent_answer(&f.sig) {
-                            answer_of.insert(name.clone(), ty);
-                        }
-                    }
-                }
-            }
-            _ => {}
         }
-    }
+    });
     builder_of
         .into_iter()
         .filter_map(|(method, builder)| Some((method, answer_of.get(&builder)?.clone())))
