@@ -5,7 +5,8 @@
 //! `CALCOM_COMPAT_NEWER` names a newer one. For every operation in both (same method and
 //! path template, path-parameter names ignored), the newer document's success answers are
 //! synthesised (minimal, maximal, one per enum value and `oneOf`/`anyOf` branch, nulls: the
-//! round-trip synthesiser, on the newer document normalised by the generator's own passes)
+//! round-trip synthesiser, on the newer document with the overlays the client was built with,
+//! normalised by the generator's own passes)
 //! and decoded into the older client's answer type. Every answer is compared with the older
 //! schema ([`compat::Classifier`]): each place it departs from it is attributed to the
 //! change in the newer document, *additive* (new enum value, union branch, property) or
@@ -149,9 +150,26 @@ fn success_answers(op: &Value) -> Vec<(String, Value)> {
 }
 
 fn load_normalised(path: &Path) -> Value {
-    let mut doc =
-        calcom_codegen::load::load(path).unwrap_or_else(|e| panic!("CALCOM_COMPAT_NEWER: {e}"));
+    let mut doc = load_overlaid(path, "CALCOM_COMPAT_NEWER");
     calcom_codegen::passes::normalise(&mut doc);
+    doc
+}
+
+/// A document with the overlays the client under test was built with (the repository's,
+/// then `CALCOM_OPENAPI_OVERLAYS`), so that the older and the newer document are compared
+/// as the client sees them: a correction of ours is not a change Cal.com made.
+fn load_overlaid(path: &Path, what: &str) -> Value {
+    use calcom_codegen::overlay;
+    let mut doc = calcom_codegen::load::load(path).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let user = option_env!("CALCOM_OPENAPI_OVERLAYS").unwrap_or("");
+    let sources = overlay::OverlaySources::repository_and(overlay::user_files(
+        user,
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    ));
+    let overlays = sources
+        .load()
+        .unwrap_or_else(|e| panic!("the overlays: {e}"));
+    overlay::apply(&mut doc, &overlays);
     doc
 }
 
@@ -325,10 +343,8 @@ fn older_client_decodes_newer_answers() {
     support::with_big_stack(move || {
         let old = normalised();
         let new = Doc::from_value(load_normalised(&newer));
-        let old_raw = calcom_codegen::load::load(Path::new(CALCOM_SOURCE_DOCUMENT))
-            .unwrap_or_else(|e| panic!("the older document: {e}"));
-        let new_raw = calcom_codegen::load::load(&newer)
-            .unwrap_or_else(|e| panic!("CALCOM_COMPAT_NEWER: {e}"));
+        let old_raw = load_overlaid(Path::new(CALCOM_SOURCE_DOCUMENT), "the older document");
+        let new_raw = load_overlaid(&newer, "CALCOM_COMPAT_NEWER");
         let figures = measure(&old, &new, &old_raw, &new_raw);
         println!(
             "older: {CALCOM_SOURCE_DOCUMENT}\nnewer: {}",
