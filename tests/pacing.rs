@@ -7,29 +7,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use calcom::{Client, Error, MAX_PACING_WAIT};
-use common::{cal_error_body, patch, received, recording_sleeper, success_body, CRED_PATH};
+use common::{
+    answers_then_ok, cal_error_body, patch, received, recording_sleeper, success_body, CRED_PATH,
+};
 use serde_json::json;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 type Delays = Arc<Mutex<Vec<Duration>>>;
-
-/// Answers `first` once, then plain 200s.
-async fn server(first: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path(CRED_PATH))
-        .respond_with(first)
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(CRED_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(success_body()))
-        .mount(&server)
-        .await;
-    server
-}
 
 /// A 200 that uses up Cal.com's default window, resetting in `reset`.
 fn exhausted(reset: &str) -> ResponseTemplate {
@@ -62,7 +47,7 @@ fn within(d: Duration, low: u64, high: u64) -> bool {
 
 #[tokio::test]
 async fn without_pacing_nothing_waits() {
-    let server = server(exhausted("30")).await;
+    let server = answers_then_ok(exhausted("30"), 1).await;
     let (client, d) = client(&server.uri(), false);
     patch(&client).await.unwrap();
     patch(&client).await.unwrap();
@@ -72,7 +57,7 @@ async fn without_pacing_nothing_waits() {
 
 #[tokio::test]
 async fn the_call_after_an_exhausted_window_waits_for_its_reset_once() {
-    let server = server(exhausted("30")).await;
+    let server = answers_then_ok(exhausted("30"), 1).await;
     let (client, d) = client(&server.uri(), true);
     patch(&client).await.unwrap();
     assert!(delays(&d).is_empty());
@@ -86,7 +71,7 @@ async fn the_call_after_an_exhausted_window_waits_for_its_reset_once() {
 
 #[tokio::test]
 async fn clones_share_the_pause() {
-    let server = server(exhausted("12")).await;
+    let server = answers_then_ok(exhausted("12"), 1).await;
     let (client, d) = client(&server.uri(), true);
     patch(&client).await.unwrap();
     // Another handle made from the client, before and after: both see the pause.
@@ -106,7 +91,7 @@ async fn a_reset_given_as_a_unix_instant_is_read_as_one() {
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let server = server(exhausted(&(now + 20).to_string())).await;
+    let server = answers_then_ok(exhausted(&(now + 20).to_string()), 1).await;
     let (client, d) = client(&server.uri(), true);
     patch(&client).await.unwrap();
     patch(&client).await.unwrap();
@@ -116,7 +101,7 @@ async fn a_reset_given_as_a_unix_instant_is_read_as_one() {
 
 #[tokio::test]
 async fn the_wait_is_capped_at_one_window() {
-    let server = server(exhausted("86400")).await;
+    let server = answers_then_ok(exhausted("86400"), 1).await;
     let (client, d) = client(&server.uri(), true);
     patch(&client).await.unwrap();
     patch(&client).await.unwrap();
@@ -138,7 +123,7 @@ async fn a_cal_com_429_is_retried_after_its_reset_and_not_waited_for_twice() {
         .insert_header("x-ratelimit-limit-default", "120")
         .insert_header("x-ratelimit-remaining-default", "0")
         .insert_header("x-ratelimit-reset-default", "5");
-    let server = server(throttled.clone()).await;
+    let server = answers_then_ok(throttled.clone(), 1).await;
     let (pacing, d) = client(&server.uri(), true);
     patch(&pacing.retrying_non_idempotent()).await.unwrap();
     let d = delays(&d);

@@ -9,30 +9,14 @@ use std::time::Duration;
 use calcom::retry::{BASE_DELAY, MAX_BACKOFF};
 use calcom::{Client, ClientBuilder, Error};
 use common::{
-    cal_error_body, closing_server, patch, received, recording_sleeper, success_body, CRED_PATH,
+    answers_then_ok, cal_error_body, closing_server, patch, received, recording_sleeper,
+    success_body, CRED_PATH,
 };
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::method;
+use wiremock::{Mock, ResponseTemplate};
 
 type Delays = Arc<Mutex<Vec<Duration>>>;
-
-/// Answers `first` `times` times, then 200.
-async fn server(first: ResponseTemplate, times: u64) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path(CRED_PATH))
-        .respond_with(first)
-        .up_to_n_times(times)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(CRED_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(success_body()))
-        .mount(&server)
-        .await;
-    server
-}
 
 fn builder(base: &str) -> (ClientBuilder, Delays) {
     let (sleeper, delays) = recording_sleeper();
@@ -53,7 +37,7 @@ fn unavailable() -> ResponseTemplate {
 
 #[tokio::test]
 async fn patch_is_not_retried_by_default() {
-    let server = server(unavailable(), 1).await;
+    let server = answers_then_ok(unavailable(), 1).await;
     let (b, d) = builder(&server.uri());
     let e = patch(&b.build().unwrap()).await.unwrap_err();
     assert_eq!(
@@ -67,7 +51,7 @@ async fn patch_is_not_retried_by_default() {
 
 #[tokio::test]
 async fn patch_is_retried_through_retrying_non_idempotent() {
-    let server = server(unavailable(), 1).await;
+    let server = answers_then_ok(unavailable(), 1).await;
     let (b, d) = builder(&server.uri());
     let client = b.build().unwrap();
     let out = patch(&client.retrying_non_idempotent()).await.unwrap();
@@ -95,7 +79,7 @@ async fn patch_is_retried_through_retrying_non_idempotent() {
 
 #[tokio::test]
 async fn retries_stop_after_max_retries_with_growing_backoff() {
-    let server = server(unavailable(), 10).await;
+    let server = answers_then_ok(unavailable(), 10).await;
     let (b, d) = builder(&server.uri());
     let client = b.retry_non_idempotent(true).max_retries(3).build().unwrap();
     let e = patch(&client).await.unwrap_err();
@@ -114,7 +98,7 @@ async fn retries_stop_after_max_retries_with_growing_backoff() {
 
 #[tokio::test]
 async fn backoff_is_capped() {
-    let server = server(unavailable(), 100).await;
+    let server = answers_then_ok(unavailable(), 100).await;
     let (b, d) = builder(&server.uri());
     let client = b.retry_non_idempotent(true).max_retries(8).build().unwrap();
     patch(&client).await.unwrap_err();
@@ -126,7 +110,7 @@ async fn backoff_is_capped() {
 
 #[tokio::test]
 async fn max_retries_zero_disables_retries() {
-    let server = server(unavailable(), 1).await;
+    let server = answers_then_ok(unavailable(), 1).await;
     let (b, d) = builder(&server.uri());
     let client = b.retry_non_idempotent(true).max_retries(0).build().unwrap();
     patch(&client).await.unwrap_err();
@@ -153,7 +137,7 @@ async fn a_429_waits_as_long_as_retry_after_says() {
             "Too Many Requests",
             json!(null),
         ));
-    let server = server(throttled, 1).await;
+    let server = answers_then_ok(throttled, 1).await;
     let (b, d) = builder(&server.uri());
     let client = b.retry_non_idempotent(true).build().unwrap();
     patch(&client).await.unwrap();
@@ -167,7 +151,7 @@ async fn an_exhausted_rate_limit_waits_for_its_reset() {
         .insert_header("x-ratelimit-limit-default", "120")
         .insert_header("x-ratelimit-remaining-default", "0")
         .insert_header("x-ratelimit-reset-default", "3");
-    let server = server(throttled, 1).await;
+    let server = answers_then_ok(throttled, 1).await;
     let (b, d) = builder(&server.uri());
     patch(&b.retry_non_idempotent(true).build().unwrap())
         .await
@@ -178,7 +162,7 @@ async fn an_exhausted_rate_limit_waits_for_its_reset() {
 #[tokio::test]
 async fn a_huge_retry_after_is_capped() {
     let throttled = ResponseTemplate::new(429).insert_header("retry-after", "86400");
-    let server = server(throttled, 1).await;
+    let server = answers_then_ok(throttled, 1).await;
     let (b, d) = builder(&server.uri());
     patch(&b.retry_non_idempotent(true).build().unwrap())
         .await
@@ -195,7 +179,7 @@ async fn client_errors_are_never_retried() {
             "no",
             json!(null),
         ));
-        let server = server(answer, 1).await;
+        let server = answers_then_ok(answer, 1).await;
         let (b, d) = builder(&server.uri());
         let client = b.retry_non_idempotent(true).max_retries(5).build().unwrap();
         let e = patch(&client).await.unwrap_err();
@@ -208,7 +192,7 @@ async fn client_errors_are_never_retried() {
 #[tokio::test]
 async fn other_retryable_statuses() {
     for status in [408u16, 500, 502, 504] {
-        let server = server(ResponseTemplate::new(status), 1).await;
+        let server = answers_then_ok(ResponseTemplate::new(status), 1).await;
         let (b, d) = builder(&server.uri());
         patch(&b.retry_non_idempotent(true).build().unwrap())
             .await
@@ -251,7 +235,7 @@ async fn timeouts_are_retried_like_connection_failures() {
     let slow = ResponseTemplate::new(200)
         .set_body_json(success_body())
         .set_delay(Duration::from_secs(5));
-    let server = server(slow, 10).await;
+    let server = answers_then_ok(slow, 10).await;
     let (b, d) = builder(&server.uri());
     let client = b
         .retry_non_idempotent(true)

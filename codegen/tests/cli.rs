@@ -1,19 +1,10 @@
 //! `calcom-codegen check`: output and exit codes.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_calcom-codegen"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use std::path::Path;
+
+use common::run;
 
 fn path(rel: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,8 +1,11 @@
 //! Overlays: the repository's corrections on every real document, a user's overlay through
 //! the command line, and malformed overlays.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::{run, shared_documents};
 
 use calcom_codegen::overlay::{self, Origin, Overlay};
 use serde_json::{json, Value};
@@ -19,32 +22,6 @@ fn repository_overlays() -> Vec<Overlay> {
 
 fn load(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("JSON")
-}
-
-fn shared_documents() -> Option<Vec<PathBuf>> {
-    let dir = manifest("../../shared/calcom-openapi");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!("skipped: {} is absent (CI always has it)", dir.display());
-        return None;
-    };
-    let mut docs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    docs.sort();
-    Some(docs)
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_calcom-codegen"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -1,26 +1,15 @@
 //! Every real Cal.com document in `../shared/calcom-openapi/` generates with nothing skipped.
 
-use std::path::PathBuf;
+mod common;
 
 use calcom_codegen::{check, GenerateOptions};
-
-fn documents() -> Option<Vec<PathBuf>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/calcom-openapi");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!("skipped: {} is absent (CI always has it)", dir.display());
-        return None;
-    };
-    let mut docs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    docs.sort();
-    Some(docs)
-}
+use common::shared_documents;
 
 #[test]
 fn every_real_document_generates_without_skipping() {
-    let Some(docs) = documents() else { return };
+    let Some(docs) = shared_documents() else {
+        return;
+    };
     assert!(!docs.is_empty());
     for doc in &docs {
         let report = check(doc, &GenerateOptions::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -38,7 +27,9 @@ fn every_real_document_generates_without_skipping() {
 
 #[test]
 fn newest_document_figures() {
-    let Some(docs) = documents() else { return };
+    let Some(docs) = shared_documents() else {
+        return;
+    };
     let Some(newest) = docs
         .iter()
         .find(|p| p.ends_with("2025-09-26_6c9ac763.json"))

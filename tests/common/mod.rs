@@ -112,3 +112,20 @@ impl std::io::Write for Buffer {
         Ok(())
     }
 }
+
+/// Answers `first` `times` times, then 200.
+pub async fn answers_then_ok(first: ResponseTemplate, times: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(CRED_PATH))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(CRED_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(success_body()))
+        .mount(&server)
+        .await;
+    server
+}
