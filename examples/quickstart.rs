@@ -64,15 +64,10 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            // Print the causes that add something to the message above.
-            let mut shown = e.to_string();
+            // Each error says what happened once and leaves the cause to `source()`.
             let mut source = e.source();
             while let Some(cause) = source {
-                let text = cause.to_string();
-                if !shown.contains(&text) {
-                    eprintln!("  caused by: {text}");
-                    shown = text;
-                }
+                eprintln!("  caused by: {cause}");
                 source = cause.source();
             }
             ExitCode::FAILURE

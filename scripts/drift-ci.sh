@@ -3,13 +3,13 @@
 # unless the newest CHANGELOG.md entry (its first `## ` section) mentions "breaking".
 #
 # Compares `git show HEAD~1:openapi/openapi.json` with the working copy.
-# DRIFT_CMD overrides the checker command (default: cargo run -q -p calcom-codegen -- drift),
+# DRIFT_CMD overrides the checker command (default: cargo run --locked -q -p calcom-codegen -- drift),
 # e.g. DRIFT_CMD=target/debug/examples/drift to test this script without the codegen binary.
 set -euo pipefail
 
 SPEC=openapi/openapi.json
 CHANGELOG=CHANGELOG.md
-DRIFT_CMD=${DRIFT_CMD:-cargo run -q -p calcom-codegen -- drift}
+DRIFT_CMD=${DRIFT_CMD:-cargo run --locked -q -p calcom-codegen -- drift}
 
 cd "$(git rev-parse --show-toplevel)"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Prism mock server (@stoplight/prism-cli, pinned in scripts/prism/package-lock.json)
-# into scripts/prism/node_modules, where tests/prism.rs looks for it. Needs Node.js >= 18.20
+# into scripts/prism/node_modules, where tests/it/prism.rs looks for it. Needs Node.js >= 18.20
 # and the npm registry. Prism 5.15 and later need Node.js 24, hence the pin to 5.14.2.
 set -euo pipefail
 cd "$(dirname "$0")/prism"

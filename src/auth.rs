@@ -58,7 +58,27 @@ pub struct Credentials {
     pub bearer: Option<Bearer>,
     /// Sent as `x-cal-client-id` / `x-cal-secret-key`.
     pub platform: Option<PlatformClient>,
+    /// The header values, built once: a request then clones them (a reference count)
+    /// instead of formatting, validating and copying each credential again.
+    values: HeaderValues,
 }
+
+/// [`Credentials`] as sensitive header values.
+#[derive(Clone, Default)]
+struct HeaderValues {
+    authorization: Option<HeaderValue>,
+    client_id: Option<HeaderValue>,
+    secret_key: Option<HeaderValue>,
+}
+
+impl fmt::Debug for HeaderValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HeaderValues(..)")
+    }
+}
+
+static CLIENT_ID_HEADER_NAME: HeaderName = HeaderName::from_static(CLIENT_ID_HEADER);
+static SECRET_KEY_HEADER_NAME: HeaderName = HeaderName::from_static(SECRET_KEY_HEADER);
 
 /// Why a credential was refused. Never contains the credential itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -119,6 +139,8 @@ impl fmt::Display for MissingCredentials {
     }
 }
 
+impl std::error::Error for MissingCredentials {}
+
 fn sensitive(value: &str) -> Option<HeaderValue> {
     let mut v = HeaderValue::from_str(value).ok()?;
     v.set_sensitive(true);
@@ -126,6 +148,27 @@ fn sensitive(value: &str) -> Option<HeaderValue> {
 }
 
 impl Credentials {
+    /// Credentials, checked already (`validate`): a value that cannot be a header is
+    /// left out here rather than sent broken.
+    pub fn new(bearer: Option<Bearer>, platform: Option<PlatformClient>) -> Self {
+        let values = HeaderValues {
+            authorization: bearer
+                .as_ref()
+                .and_then(|b| sensitive(&format!("Bearer {}", b.token().expose_secret()))),
+            client_id: platform
+                .as_ref()
+                .and_then(|p| sensitive(p.client_id.expose_secret())),
+            secret_key: platform
+                .as_ref()
+                .and_then(|p| sensitive(p.secret_key.expose_secret())),
+        };
+        Self {
+            bearer,
+            platform,
+            values,
+        }
+    }
+
     fn describe(&self) -> String {
         match (&self.bearer, &self.platform) {
             (None, None) => "no credentials".into(),
@@ -143,7 +186,7 @@ impl Credentials {
         &self,
         operation: &'static str,
         auth: &AuthUse,
-    ) -> Result<Vec<(HeaderName, HeaderValue)>, MissingCredentials> {
+    ) -> Result<impl Iterator<Item = (HeaderName, HeaderValue)>, MissingCredentials> {
         let missing = |needs| MissingCredentials {
             operation,
             needs,
@@ -162,28 +205,30 @@ impl Credentials {
             ));
         }
         let undocumented = auth.undocumented();
-        let mut headers = Vec::with_capacity(3);
-        if let Some(bearer) = &self.bearer {
-            if undocumented || auth.authorization.accepted() {
-                let value = format!("Bearer {}", bearer.token().expose_secret());
-                if let Some(v) = sensitive(&value) {
-                    headers.push((AUTHORIZATION, v));
-                }
-            }
-        }
-        if let Some(platform) = &self.platform {
-            if undocumented || auth.client_id.accepted() {
-                if let Some(v) = sensitive(platform.client_id.expose_secret()) {
-                    headers.push((HeaderName::from_static(CLIENT_ID_HEADER), v));
-                }
-            }
-            if undocumented || auth.secret_key.accepted() {
-                if let Some(v) = sensitive(platform.secret_key.expose_secret()) {
-                    headers.push((HeaderName::from_static(SECRET_KEY_HEADER), v));
-                }
-            }
-        }
-        Ok(headers)
+        let pick = |name: &HeaderName, value: &Option<HeaderValue>, accepted: bool| {
+            let value = value.as_ref().filter(|_| undocumented || accepted)?;
+            Some((name.clone(), value.clone()))
+        };
+        let v = &self.values;
+        Ok([
+            pick(
+                &AUTHORIZATION,
+                &v.authorization,
+                auth.authorization.accepted(),
+            ),
+            pick(
+                &CLIENT_ID_HEADER_NAME,
+                &v.client_id,
+                auth.client_id.accepted(),
+            ),
+            pick(
+                &SECRET_KEY_HEADER_NAME,
+                &v.secret_key,
+                auth.secret_key.accepted(),
+            ),
+        ]
+        .into_iter()
+        .flatten())
     }
 }
 
@@ -199,6 +244,54 @@ mod tests {
 
     fn names(h: &[(HeaderName, HeaderValue)]) -> Vec<&str> {
         h.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Moved here from tests/secrets.rs when this module became private: the same
+    /// sentinels, the same check on `Debug` and `Display` (the rest of that suite, on the
+    /// wire and in traces, is still there).
+    #[test]
+    fn credentials_never_show_their_secrets() {
+        const MARK: &str = "SENTINEL7f3a";
+        let api_key = format!("cal_live_{MARK}_apikey");
+        let token = format!("{MARK}_access_token");
+        let (client_id, secret) = (format!("{MARK}_client_id"), format!("{MARK}_secret"));
+        let platform = || PlatformClient {
+            client_id: client_id.as_str().into(),
+            secret_key: secret.as_str().into(),
+        };
+        let credentials = Credentials::new(
+            Some(Bearer::AccessToken(token.as_str().into())),
+            Some(platform()),
+        );
+        let headers = credentials
+            .headers_for("update_delegation_credential", &ALL_OPTIONAL)
+            .unwrap()
+            .collect::<Vec<_>>();
+        assert_eq!(headers.len(), 3);
+        let missing = Credentials::new(None, Some(platform()))
+            .headers_for(
+                "get_default_schedule",
+                &AuthUse {
+                    authorization: HeaderUse::Required,
+                    secret_key: HeaderUse::Absent,
+                    client_id: HeaderUse::Absent,
+                },
+            )
+            .err()
+            .expect("refused");
+        assert!(
+            missing.to_string().contains("requires `Authorization"),
+            "{missing}"
+        );
+        let shown = [
+            format!("{credentials:?}"),
+            format!("{:?}", Bearer::ApiKey(api_key.as_str().into())),
+            format!("{headers:?}"),
+            format!("{missing} {missing:?}"),
+        ];
+        for text in shown {
+            assert!(!text.contains(MARK), "a secret is shown: {text}");
+        }
     }
 
     #[test]
@@ -220,14 +313,14 @@ mod tests {
 
     #[test]
     fn sends_only_accepted_headers_marked_sensitive() {
-        let creds = Credentials {
-            bearer: Some(Bearer::ApiKey("cal_x".into())),
-            platform: Some(PlatformClient {
+        let creds = Credentials::new(
+            Some(Bearer::ApiKey("cal_x".into())),
+            Some(PlatformClient {
                 client_id: "id".into(),
                 secret_key: "sk".into(),
             }),
-        };
-        let h = creds.headers_for("op", &ALL_OPTIONAL).unwrap();
+        );
+        let h: Vec<_> = creds.headers_for("op", &ALL_OPTIONAL).unwrap().collect();
         assert_eq!(
             names(&h),
             ["authorization", "x-cal-client-id", "x-cal-secret-key"]
@@ -238,23 +331,21 @@ mod tests {
             client_id: HeaderUse::Absent,
             ..ALL_OPTIONAL
         };
-        let h = creds.headers_for("op", &only_bearer).unwrap();
+        let h: Vec<_> = creds.headers_for("op", &only_bearer).unwrap().collect();
         assert_eq!(names(&h), ["authorization"]);
     }
 
     #[test]
     fn refuses_when_a_required_header_cannot_be_sent() {
-        let creds = Credentials {
-            bearer: Some(Bearer::ApiKey("cal_x".into())),
-            platform: None,
-        };
+        let creds = Credentials::new(Some(Bearer::ApiKey("cal_x".into())), None);
         let needs_secret = AuthUse {
             secret_key: HeaderUse::Required,
             ..ALL_OPTIONAL
         };
         let e = creds
             .headers_for("get_webhooks", &needs_secret)
-            .unwrap_err();
+            .err()
+            .expect("refused");
         assert_eq!(
             e.to_string(),
             "operation `get_webhooks` requires platform client credentials (`x-cal-client-id` and `x-cal-secret-key`), but the client is configured with an API key"

@@ -1,8 +1,6 @@
 //! Reading an answer's body into memory, never more than a limit.
 
 use std::fmt;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
 
@@ -81,31 +79,4 @@ pub(crate) async fn read_bounded(
 
 async fn next(response: &mut reqwest::Response) -> Result<Option<Bytes>, BodyError> {
     response.chunk().await.map_err(BodyError::Transport)
-}
-
-/// A body whose only frame is an error.
-struct FailingBody(Option<ResponseTooLarge>);
-
-impl http_body::Body for FailingBody {
-    type Data = Bytes;
-    type Error = ResponseTooLarge;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, ResponseTooLarge>>> {
-        Poll::Ready(self.0.take().map(Err))
-    }
-}
-
-/// A `reqwest::Error` whose source is `e`: the generated code's `exec` hook can only fail
-/// with a reqwest error, and the conversion into [`crate::Error`] finds `e` in its sources.
-pub(crate) async fn as_reqwest_error(e: ResponseTooLarge) -> reqwest::Error {
-    let carrier = reqwest::Response::from(http::Response::new(reqwest::Body::wrap(FailingBody(
-        Some(e),
-    ))));
-    match carrier.bytes().await {
-        Err(error) => error,
-        Ok(_) => unreachable!("a body whose only frame is an error yields that error"),
-    }
 }

@@ -7,10 +7,11 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::auth::CredentialError;
+use crate::auth::{CredentialError, MissingCredentials};
 use crate::body_limit::ResponseTooLarge;
 pub use crate::rate_limit::RateLimit;
 use crate::redirect::{RedirectReason, RedirectRefused};
+use crate::refusal;
 
 /// Everything that can go wrong when calling Cal.com.
 ///
@@ -23,13 +24,13 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The request or the response took longer than the configured timeout.
-    #[error("Cal.com request timed out: {0}")]
+    #[error("Cal.com request timed out")]
     Timeout(#[source] reqwest::Error),
     /// The connection could not be made, or broke before the answer was complete.
-    #[error("connection to Cal.com failed: {0}")]
+    #[error("connection to Cal.com failed")]
     Connection(#[source] reqwest::Error),
     /// A success answer whose body does not match the document's schema. The body is kept.
-    #[error("Cal.com's answer could not be decoded at {path} ({source}); {} bytes kept in `body`", body.len())]
+    #[error("Cal.com's answer could not be decoded at {path}; {} bytes kept in `body`", body.len())]
     Decode {
         /// The raw body.
         body: Bytes,
@@ -40,15 +41,18 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// The request was not sent: a required value is missing or invalid, or the client's
-    /// credentials cannot satisfy the operation.
+    /// The request was not sent: a required value is missing or invalid.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The request was not sent: the operation needs a credential the client was not
+    /// configured with (a platform client's id and secret, or an API key / access token).
+    #[error("{0}")]
+    MissingCredentials(MissingCredentials),
     /// The client could not be built.
-    #[error("invalid client configuration: {0}")]
+    #[error("invalid client configuration")]
     Config(#[from] ConfigError),
     /// Any other HTTP-level failure.
-    #[error("HTTP error: {0}")]
+    #[error("HTTP error")]
     Http(#[source] reqwest::Error),
     /// The server answered with a redirect the client does not follow: to another origin
     /// (scheme, host or port), a downgrade from https to http, a loop, or more than
@@ -153,7 +157,7 @@ pub enum ConfigError {
     #[error("{0}")]
     Invalid(String),
     /// The HTTP client could not be built.
-    #[error("cannot build the HTTP client: {0}")]
+    #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
 }
 
@@ -346,23 +350,22 @@ impl Error {
 
     fn from_transport(e: reqwest::Error) -> Self {
         // The client's own refusals travel as reqwest errors (the hook's error type).
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            if let Some(r) = cause.downcast_ref::<RedirectRefused>() {
-                return Error::Redirect {
-                    status: r.status,
-                    from_origin: r.from_origin.clone(),
-                    to_origin: r.to_origin.clone(),
-                    reason: r.reason,
-                };
-            }
-            if let Some(t) = cause.downcast_ref::<ResponseTooLarge>() {
-                return Error::ResponseTooLarge {
-                    status: t.status,
-                    limit: t.limit,
-                };
-            }
-            source = cause.source();
+        if let Some(r) = refusal::find::<RedirectRefused>(&e) {
+            return Error::Redirect {
+                status: r.status,
+                from_origin: r.from_origin.clone(),
+                to_origin: r.to_origin.clone(),
+                reason: r.reason,
+            };
+        }
+        if let Some(t) = refusal::find::<ResponseTooLarge>(&e) {
+            return Error::ResponseTooLarge {
+                status: t.status,
+                limit: t.limit,
+            };
+        }
+        if let Some(missing) = refusal::find::<MissingCredentials>(&e) {
+            return Error::MissingCredentials(missing.clone());
         }
         // A reqwest "decode" error is a body that broke off in transit: no content
         // decoding feature is enabled, and JSON is decoded by serde, not reqwest.
@@ -435,6 +438,23 @@ mod tests {
             e.to_string(),
             "Cal.com answered 401 Unauthorized UnauthorizedException: Invalid API Key [request id req-1]"
         );
+    }
+
+    #[tokio::test]
+    async fn a_missing_credential_arrives_typed_through_the_hook_error() {
+        let missing = MissingCredentials {
+            operation: "get_managed_users",
+            needs: "platform client credentials",
+            has: "an API key".into(),
+        };
+        let carried = crate::refusal::as_reqwest_error(missing.clone()).await;
+        let e = Error::from(progenitor_client::Error::<()>::CommunicationError(carried));
+        let Error::MissingCredentials(found) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(found, &missing);
+        assert_eq!(e.to_string(), missing.to_string());
+        assert!(std::error::Error::source(&e).is_none());
     }
 
     #[test]

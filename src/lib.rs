@@ -30,14 +30,14 @@
 // Generated code names types of this crate as `calcom::…` (through `x-rust-type`).
 extern crate self as calcom;
 
-pub mod auth;
+mod auth;
 mod body_limit;
 #[doc(hidden)]
 pub mod catch_all;
 mod client;
 #[doc(hidden)]
 pub mod decode;
-pub mod error;
+mod error;
 mod managed_user;
 pub mod operations;
 mod pacing;
@@ -45,11 +45,13 @@ mod pagination;
 pub mod prelude;
 mod rate_limit;
 mod redirect;
-pub mod retry;
+mod refusal;
+mod retry;
 mod secret;
 mod send;
 #[cfg(calcom_service_account_key)]
 mod service_account;
+pub mod testing;
 #[doc(hidden)]
 pub mod unions;
 pub mod webhooks;
@@ -73,6 +75,7 @@ pub mod mock {
     pub use ::httpmock;
 }
 
+pub use auth::{CredentialError, MissingCredentials, CLIENT_ID_HEADER, SECRET_KEY_HEADER};
 pub use client::{
     ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
@@ -81,7 +84,9 @@ pub use error::{ApiError, ConfigError, Error, RateLimit, Result, TokenRefreshErr
 pub use generated::{builder, types, Client, ResponseValue};
 pub use managed_user::{ManagedUserTokens, REFRESH_MARGIN};
 pub use pacing::MAX_PACING_WAIT;
+pub use rate_limit::MAX_SERVER_DELAY as RETRY_MAX_SERVER_DELAY;
 pub use redirect::{RedirectReason, MAX_REDIRECTS};
+pub use retry::{BASE_DELAY as RETRY_BASE_DELAY, MAX_BACKOFF as RETRY_MAX_BACKOFF};
 pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};

@@ -24,7 +24,7 @@ pub struct RateLimit {
     pub limit: Option<u64>,
     /// Requests left in the window.
     pub remaining: Option<u64>,
-    /// Time until the window resets (capped at [`MAX_SERVER_DELAY`]).
+    /// Time until the window resets (capped at [`RETRY_MAX_SERVER_DELAY`](crate::RETRY_MAX_SERVER_DELAY)).
     pub reset: Option<Duration>,
 }
 

@@ -1,8 +1,5 @@
 //! When to try a request again, and how long to wait first.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
@@ -12,7 +9,7 @@ use reqwest::{Method, StatusCode};
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
 /// Longest backoff delay.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
-pub use crate::rate_limit::{reset_to_duration, retry_after, MAX_SERVER_DELAY};
+use crate::rate_limit::retry_after;
 
 /// How a client retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,18 +76,6 @@ pub fn delay_for(retry: u32, headers: Option<&HeaderMap>) -> Duration {
             .or_else(|| crate::rate_limit::RateLimit::from_headers(h).exhausted_for())
     });
     server.unwrap_or_else(|| backoff(retry))
-}
-
-/// A future that waits.
-pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-/// What the client calls to wait between attempts. The default sleeps with tokio; tests
-/// inject one that records the delays and returns at once.
-pub type Sleeper = Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>;
-
-/// The default sleeper: `tokio::time::sleep`.
-pub fn tokio_sleeper() -> Sleeper {
-    Arc::new(|d| Box::pin(tokio::time::sleep(d)))
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl Client {
                 if let Some(status) = error.status {
                     span.record("status", status.as_u16());
                 }
-                return Err(body_limit::as_reqwest_error(error).await);
+                return Err(crate::refusal::as_reqwest_error(error).await);
             }
         };
         // Recording on a disabled span (no subscriber, or a filter that drops it) does

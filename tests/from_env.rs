@@ -1,6 +1,7 @@
 //! `Client::from_env` / `builder_from_env`. Environment variables are process-wide, so
 //! this file holds one test that walks through every case in turn.
 
+#[path = "support/mod.rs"]
 mod common;
 
 use calcom::{Client, ConfigError};

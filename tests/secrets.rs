@@ -2,10 +2,9 @@
 //! and not in `tracing` output (nor `log` output, bridged into it) at TRACE level during
 //! real requests. One test in this file, because it installs the global subscriber.
 
+#[path = "support/mod.rs"]
 mod common;
 
-use calcom::auth::{Bearer, Credentials, PlatformClient};
-use calcom::operations::{AuthUse, HeaderUse};
 use calcom::types::{self, GoogleServiceAccountKeyInput};
 use calcom::{Client, ServiceAccountKey};
 use common::managed_user::{access, refresh, TokenServer};
@@ -135,28 +134,9 @@ async fn sentinel_secrets_never_appear_in_formatting_or_traces() {
         &platform_client.retrying_non_idempotent(),
     );
 
-    // Credentials on their own.
-    let credentials = Credentials {
-        bearer: Some(Bearer::AccessToken(ACCESS_TOKEN.into())),
-        platform: Some(PlatformClient {
-            client_id: CLIENT_ID.into(),
-            secret_key: PLATFORM_SECRET.into(),
-        }),
-    };
-    shown.debug("credentials", &credentials);
-    shown.debug("API key bearer", &Bearer::ApiKey(API_KEY.into()));
+    // `Credentials`, `Bearer` and the auth headers on their own: src/auth.rs
+    // (`credentials_never_show_their_secrets`), now that the module is private.
     shown.both("secret string", &calcom::SecretString::new(PLATFORM_SECRET));
-    let headers = credentials
-        .headers_for(
-            "update_delegation_credential",
-            &AuthUse {
-                authorization: HeaderUse::Optional,
-                secret_key: HeaderUse::Optional,
-                client_id: HeaderUse::Optional,
-            },
-        )
-        .unwrap();
-    shown.debug("auth headers", &headers);
 
     // Keys and bodies.
     shown.both("service-account key", &key());
@@ -205,27 +185,7 @@ async fn sentinel_secrets_never_appear_in_formatting_or_traces() {
         shown.both("config error", &e);
         shown.both("config error as calcom::Error", &calcom::Error::from(e));
     }
-    let missing = Credentials {
-        bearer: None,
-        platform: Some(PlatformClient {
-            client_id: CLIENT_ID.into(),
-            secret_key: PLATFORM_SECRET.into(),
-        }),
-    }
-    .headers_for(
-        "get_default_schedule",
-        &AuthUse {
-            authorization: HeaderUse::Required,
-            secret_key: HeaderUse::Absent,
-            client_id: HeaderUse::Absent,
-        },
-    )
-    .unwrap_err();
-    assert!(
-        missing.to_string().contains("requires `Authorization"),
-        "{missing}"
-    );
-    shown.both("missing credentials", &missing);
+    // `MissingCredentials` with platform secrets in hand: src/auth.rs, as above.
     let mut wrong_type = google_file.clone();
     wrong_type["type"] = json!("authorized_user");
     let e = GoogleServiceAccountKeyInput::from_json_key(&wrong_type.to_string()).unwrap_err();

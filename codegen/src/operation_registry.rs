@@ -1,7 +1,7 @@
 //! The operation registry: every generated operation, the builder setter of each of its
 //! parameters and the Rust type that setter takes.
 //!
-//! The Prism suite of the `calcom` crate (`tests/prism.rs`) includes the registry source
+//! The Prism suite of the `calcom` crate (`tests/it/prism.rs`) includes the registry source
 //! (`calcom_operation_registry.rs` in `OUT_DIR`) to call every operation through the
 //! generated client, so no operation can be forgotten. Setter names and types are read
 //! from the generated builders themselves, not re-derived from the document, so they are

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json \
-//!     CARGO_TARGET_DIR=target-full cargo test --all-features --test server_shapes
+//!     CARGO_TARGET_DIR=target-full cargo test --all-features --test it -- server_shapes::
 //! ```
 
 #[cfg(not(all(
@@ -35,7 +35,7 @@
 #[test]
 fn skipped_without_the_corrected_operations() {
     eprintln!(
-        "skipped: tests/server_shapes.rs needs the operations openapi/overlays/ corrects, which \
+        "skipped: tests/it/server_shapes.rs needs the operations openapi/overlays/ corrects, which \
          only the full Cal.com document has \
          (CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json)"
     );

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json \
-//!     CARGO_TARGET_DIR=target-full cargo test --test full_document
+//!     CARGO_TARGET_DIR=target-full cargo test --test it -- full_document::
 //! ```
 
 #[cfg(not(all(
@@ -17,7 +17,7 @@
 fn skipped_without_the_full_document() {
     assert_eq!(calcom::operations::OPERATIONS.len(), 1);
     eprintln!(
-        "skipped: tests/full_document.rs needs a build from the full Cal.com document \
+        "skipped: tests/it/full_document.rs needs a build from the full Cal.com document \
          (CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json)"
     );
 }
@@ -27,7 +27,7 @@ fn skipped_without_the_full_document() {
     calcom_operation = "get_default_schedule",
     calcom_operation = "get_managed_users"
 ))]
-mod common;
+use crate::support as common;
 
 #[cfg(all(
     calcom_operation = "get_booking",
@@ -180,11 +180,12 @@ mod full {
             .await
             .unwrap_err()
             .into();
-        let Error::InvalidRequest(message) = &e else {
+        let Error::MissingCredentials(missing) = &e else {
             panic!("{e:?}")
         };
+        assert_eq!(missing.operation, "get_managed_users");
         assert_eq!(
-            message,
+            missing.to_string(),
             "operation `get_managed_users` requires platform client credentials \
              (`x-cal-client-id` and `x-cal-secret-key`), but the client is configured with an API key"
         );
@@ -201,8 +202,8 @@ mod full {
             .unwrap_err()
             .into();
         assert!(
-            matches!(&e, Error::InvalidRequest(m) if m.contains("`Authorization: Bearer`")
-                && m.contains("platform client credentials")),
+            matches!(&e, Error::MissingCredentials(m) if m.needs.contains("`Authorization: Bearer`")
+                && m.has == "platform client credentials"),
             "{e:?}"
         );
         assert!(!format!("{e} {e:?}").contains("SENTINEL"));
@@ -210,7 +211,7 @@ mod full {
         let none = Client::builder().base_url(server.uri()).build().unwrap();
         let e: Error = none.get_default_schedule().send().await.unwrap_err().into();
         assert!(
-            matches!(&e, Error::InvalidRequest(m) if m.contains("no credentials")),
+            matches!(&e, Error::MissingCredentials(m) if m.has == "no credentials"),
             "{e:?}"
         );
 
@@ -283,8 +284,8 @@ mod full {
         assert_eq!(received(&server).await.len(), 3);
         let delays = delays.lock().unwrap().clone();
         assert_eq!(delays.len(), 2);
-        assert!(delays[0] <= calcom::retry::BASE_DELAY, "{delays:?}");
-        assert!(delays[1] >= calcom::retry::BASE_DELAY / 2 * 2, "{delays:?}");
+        assert!(delays[0] <= calcom::RETRY_BASE_DELAY, "{delays:?}");
+        assert!(delays[1] >= calcom::RETRY_BASE_DELAY / 2 * 2, "{delays:?}");
 
         // `max_retries(0)` turns it off for GET too.
         server.reset().await;

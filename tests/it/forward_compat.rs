@@ -21,13 +21,11 @@
 //! ```text
 //! CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-07-10_e6c36af3.json \
 //! CALCOM_COMPAT_NEWER=../shared/calcom-openapi/2025-07-11_94a537bf.json \
-//!     CARGO_TARGET_DIR=target-full cargo test --test forward_compat -- --nocapture
+//!     CARGO_TARGET_DIR=target-full cargo test --test it -- forward_compat:: --nocapture
 //! ```
 
-#[macro_use]
-mod support;
-#[path = "support/compat.rs"]
-mod compat;
+use crate::support;
+use crate::support::compat;
 
 use std::collections::HashMap;
 use std::path::Path;

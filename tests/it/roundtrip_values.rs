@@ -7,10 +7,9 @@
 //!
 //! Run it on the full document with
 //! `CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json
-//! CARGO_TARGET_DIR=target-full cargo test --test roundtrip_values`.
+//! CARGO_TARGET_DIR=target-full cargo test --test it -- roundtrip_values::`.
 
-#[macro_use]
-mod support;
+use crate::support;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

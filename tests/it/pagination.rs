@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json \
-//!     CARGO_TARGET_DIR=target-full cargo test --all-features --test pagination
+//!     CARGO_TARGET_DIR=target-full cargo test --all-features --test it -- pagination::
 //! ```
 
 #[cfg(not(all(
@@ -16,7 +16,7 @@
 #[test]
 fn skipped_without_the_full_document() {
     eprintln!(
-        "skipped: tests/pagination.rs needs a build from the full Cal.com document \
+        "skipped: tests/it/pagination.rs needs a build from the full Cal.com document \
          (CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json)"
     );
 }
@@ -26,13 +26,13 @@ fn skipped_without_the_full_document() {
     calcom_operation = "get_bookings",
     calcom_operation = "get_managed_users"
 ))]
-mod common;
+use crate::support as common;
 #[cfg(all(
     calcom_operation = "get_webhooks",
     calcom_operation = "get_bookings",
     calcom_operation = "get_managed_users"
 ))]
-mod support;
+use crate::support;
 
 #[cfg(all(
     calcom_operation = "get_webhooks",

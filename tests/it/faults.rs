@@ -4,7 +4,7 @@
 //! many connections the client made, and an upper bound on time (against hangs: the bounds
 //! are generous, not performance figures).
 
-mod common;
+use crate::support as common;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! Google's JSON key file, and the strict `ServiceAccountKey` decoder.
 
-mod common;
+use crate::support as common;
 
 use calcom::types::GoogleServiceAccountKeyInput;
 use calcom::{Client, KeyFileError, ServiceAccountKey};

@@ -1,7 +1,7 @@
 //! `.pace_requests(true)`: after an answer says the rate-limit window is used up, the next
 //! calls wait for its reset. The sleeper records the waits instead of sleeping.
 
-mod common;
+use crate::support as common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};

@@ -1,7 +1,7 @@
 //! The webhook receiver example against signed, forged, tampered and unsigned deliveries.
 
 #[allow(dead_code)]
-#[path = "../examples/webhook_receiver.rs"]
+#[path = "../../examples/webhook_receiver.rs"]
 mod receiver;
 
 use std::sync::{Arc, Mutex};

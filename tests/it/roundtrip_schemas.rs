@@ -6,12 +6,11 @@
 //!
 //! Run it on the full document with
 //! `CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json
-//! CARGO_TARGET_DIR=target-full cargo test --features schemars --test roundtrip_schemas`.
+//! CARGO_TARGET_DIR=target-full cargo test --features schemars --test it -- roundtrip_schemas::`.
 
 #![cfg(feature = "schemars")]
 
-#[macro_use]
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! Every variant of `calcom::Error`, produced by a real exchange.
 
-mod common;
+use crate::support as common;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -131,6 +131,7 @@ async fn a_dropped_connection_is_a_connection_error() {
         e.to_string().starts_with("connection to Cal.com failed"),
         "{e}"
     );
+    assert_says_each_cause_once(&error_chain(&e));
     assert_eq!(e.status(), None);
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
@@ -166,6 +167,7 @@ async fn a_slow_answer_is_a_timeout() {
         started.elapsed()
     );
     assert!(e.to_string().contains("timed out"), "{e}");
+    assert_says_each_cause_once(&error_chain(&e));
 }
 
 #[tokio::test]
@@ -194,6 +196,7 @@ async fn a_success_body_that_does_not_decode_is_a_decode_error_with_the_body() {
     assert!(shown.contains("at data.enabled"), "{shown}");
     assert!(shown.contains(&format!("{} bytes", body.len())), "{shown}");
     assert!(std::error::Error::source(&e).is_some());
+    assert_says_each_cause_once(&error_chain(&e));
 }
 
 #[tokio::test]
@@ -262,8 +265,33 @@ fn configuration_errors_convert() {
     }
     let e = build().unwrap_err();
     assert!(matches!(e, Error::Config(_)), "{e:?}");
-    assert!(
-        e.to_string().starts_with("invalid client configuration:"),
-        "{e}"
-    );
+    assert_eq!(e.to_string(), "invalid client configuration");
+    // The reason is the source, said once: an anyhow/eyre report of the chain names it once.
+    let chain = error_chain(&e);
+    assert_eq!(chain.len(), 2, "{chain:?}");
+    assert!(chain[1].contains("does not start with `cal_`"), "{chain:?}");
+    assert_says_each_cause_once(&chain);
+}
+
+/// `Display` of `e` and of each of its sources.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut chain = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+/// No message repeats the text of the cause after it.
+fn assert_says_each_cause_once(chain: &[String]) {
+    for pair in chain.windows(2) {
+        assert!(
+            !pair[0].contains(pair[1].as_str()),
+            "{:?} repeats its cause {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! Catch-all variants on the wire: an answer with an enum value the document does not list
 //! decodes, keeps the raw value and encodes back to it; requests cannot carry one.
 
-mod common;
+use crate::support as common;
 
 use calcom::types::UpdateDelegationCredentialOutputStatus as Status;
 use calcom::Client;

@@ -3,13 +3,13 @@
 //! clone, replays once with the new token, and hands the new pair to the callback first.
 //! Against a mock Cal.com on 127.0.0.1 that rotates the pair on every refresh.
 
-mod common;
+use crate::support as common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use calcom::auth::CredentialError;
 use calcom::progenitor_client::{self, ClientHooks, OperationInfo};
+use calcom::CredentialError;
 use calcom::{Client, ClientBuilder, ConfigError, Error, ManagedUserTokens, TokenRefreshError};
 use chrono::{TimeDelta, Utc};
 use common::managed_user::{access, refresh, TokenServer, CLIENT_ID, SECRET_KEY};

@@ -1,8 +1,8 @@
 //! Which auth headers each credential mode sends, and which credentials `build()` refuses.
 
-mod common;
+use crate::support as common;
 
-use calcom::auth::CredentialError;
+use calcom::CredentialError;
 use calcom::{Client, ConfigError};
 use common::{header, mount_success, patch, received};
 use wiremock::MockServer;

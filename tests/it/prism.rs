@@ -31,10 +31,9 @@
 //! `scripts/install-prism.sh` when missing and npm is there; otherwise the suite is skipped
 //! with the reason, except in CI); `.ci/run` runs the full document:
 //! `CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-09-26_6c9ac763.json
-//! CARGO_TARGET_DIR=target-full cargo test --test prism -- --nocapture`.
+//! CARGO_TARGET_DIR=target-full cargo test --test it -- prism:: --nocapture`.
 
-#[macro_use]
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::future::Future;

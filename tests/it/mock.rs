@@ -4,12 +4,12 @@
 #[test]
 fn skipped_without_the_mock_feature() {
     eprintln!(
-        "skipped: tests/mock.rs needs `--features mock` (the README's `--all-features` has it)"
+        "skipped: tests/it/mock.rs needs `--features mock` (the README's `--all-features` has it)"
     );
 }
 
 #[cfg(feature = "mock")]
-mod common;
+use crate::support as common;
 
 #[cfg(feature = "mock")]
 mod with_mock {

@@ -1,6 +1,6 @@
 //! The request the vendored operation sends, and the typed answer it decodes.
 
-mod common;
+use crate::support as common;
 
 use calcom::types::{UpdateDelegationCredentialInput, UpdateDelegationCredentialOutputStatus};
 use calcom::{Client, ServiceAccountKey};

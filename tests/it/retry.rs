@@ -1,13 +1,13 @@
 //! Retry rules, with a sleeper that records the delays instead of waiting.
 
-mod common;
+use crate::support as common;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use calcom::retry::{BASE_DELAY, MAX_BACKOFF};
 use calcom::{Client, ClientBuilder, Error};
+use calcom::{RETRY_BASE_DELAY as BASE_DELAY, RETRY_MAX_BACKOFF as MAX_BACKOFF};
 use common::{
     answers_then_ok, cal_error_body, closing_server, patch, received, recording_sleeper,
     success_body, CRED_PATH,
@@ -167,7 +167,7 @@ async fn a_huge_retry_after_is_capped() {
     patch(&b.retry_non_idempotent(true).build().unwrap())
         .await
         .unwrap();
-    assert_eq!(delays(&d), [calcom::retry::MAX_SERVER_DELAY]);
+    assert_eq!(delays(&d), [calcom::RETRY_MAX_SERVER_DELAY]);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The `calcom.request` span covers the request only: while a request waits, events of
 //! other work polled on the same thread are not logged inside it.
 
-mod common;
+use crate::support as common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! secrets in all three credential headers (`Authorization`, `x-cal-client-id`,
 //! `x-cal-secret-key`).
 
-mod common;
+use crate::support as common;
 
 use std::time::Duration;
 
