@@ -13,10 +13,8 @@ use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use crate::operations::{AuthUse, HeaderUse};
 use crate::SecretString;
 
-/// Header carrying the platform OAuth client id.
-pub const CLIENT_ID_HEADER: &str = "x-cal-client-id";
-/// Header carrying the platform OAuth client secret.
-pub const SECRET_KEY_HEADER: &str = "x-cal-secret-key";
+/// Header carrying the platform OAuth client id; header carrying its secret.
+pub use calcom_spec::headers::{CLIENT_ID_HEADER, SECRET_KEY_HEADER};
 
 /// The bearer credential: an API key or an access token.
 #[derive(Clone, Debug)]

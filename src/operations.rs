@@ -1,40 +1,8 @@
 //! The generator's per-operation table: what each method sends and needs.
 
-/// Whether an operation documents an auth header, and whether it must be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeaderUse {
-    /// Not mentioned by the operation.
-    Absent,
-    /// Accepted.
-    Optional,
-    /// Required.
-    Required,
-}
-
-impl HeaderUse {
-    /// `true` unless the header is absent.
-    pub fn accepted(self) -> bool {
-        self != HeaderUse::Absent
-    }
-}
-
-/// Which auth headers an operation accepts and requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuthUse {
-    /// `Authorization: Bearer …` (API key or access token).
-    pub authorization: HeaderUse,
-    /// `x-cal-secret-key` (platform OAuth client secret).
-    pub secret_key: HeaderUse,
-    /// `x-cal-client-id` (platform OAuth client id).
-    pub client_id: HeaderUse,
-}
-
-impl AuthUse {
-    /// `true` when the document says nothing about auth for the operation.
-    pub fn undocumented(&self) -> bool {
-        !self.authorization.accepted() && !self.secret_key.accepted() && !self.client_id.accepted()
-    }
-}
+// One model of header use for the generator that writes the table and the client that
+// reads it.
+pub use calcom_spec::headers::{AuthUse, HeaderUse};
 
 /// One generated operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

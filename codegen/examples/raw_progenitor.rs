@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let path = Path::new(doc);
-    let mut value = match calcom_codegen::load::load(path) {
+    let mut value = match calcom_codegen::load(path) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{e}");
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         }
     };
     if mode != "raw" {
-        calcom_codegen::passes::normalise(&mut value);
+        calcom_codegen::normalise(&mut value);
     }
     let spec: OpenAPI = match serde_json::from_value(value) {
         Ok(spec) => spec,
@@ -102,7 +102,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let source = match calcom_codegen::generate::format(path, tokens) {
+    let source = match calcom_codegen::format(path, tokens) {
         Ok(s) => s,
         Err(e) => {
             println!("{mode}: {e}");

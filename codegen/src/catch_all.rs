@@ -61,7 +61,7 @@ impl CatchAlls {
 
 /// Rewrites the answer enums and unions of the `types` module of `client`.
 pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
-    let roots: Vec<String> = crate::operation_registry::response_types(client)
+    let roots: Vec<String> = crate::emit::operation_registry::response_types(client)
         .values()
         .flat_map(referenced_names)
         .collect();

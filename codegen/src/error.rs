@@ -83,34 +83,9 @@ impl fmt::Display for CodegenError {
 
 impl std::error::Error for CodegenError {}
 
-/// Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub fn escape_pointer_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// Builds a JSON pointer from its unescaped segments.
-pub fn pointer<I, S>(segments: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    segments
-        .into_iter()
-        .map(|s| format!("/{}", escape_pointer_segment(s.as_ref())))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pointer_escapes_slashes_and_tildes() {
-        assert_eq!(
-            pointer(["paths", "/v2/a~b/{id}", "get"]),
-            "/paths/~1v2~1a~0b~1{id}/get"
-        );
-    }
 
     #[test]
     fn display_names_file_pointer_and_reason() {

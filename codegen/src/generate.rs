@@ -16,10 +16,12 @@ use progenitor_impl::{
 };
 use serde_json::{json, Value};
 
-use crate::error::{pointer, CodegenError};
-use crate::load::HTTP_METHODS;
-use crate::registry::{schema_types, SchemaType};
+use calcom_spec::pointer::from_tokens as pointer;
+
+use crate::emit::registry::{schema_types, SchemaType};
+use crate::error::CodegenError;
 use crate::report::Skipped;
+use calcom_spec::HTTP_METHODS;
 
 /// Extra derives and other knobs of the generated code.
 #[derive(Debug, Clone, Default)]

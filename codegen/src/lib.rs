@@ -1,10 +1,14 @@
 //! The generator behind the `calcom` crate.
 //!
-//! Pipeline: [`load`] a document → apply its [`overlay`]s → check it ([`refs`]) → [`passes::normalise`] it into
-//! something progenitor accepts, recording every change → [`generate()`](generate::generate)
-//! the client with progenitor, isolating and reporting anything it cannot handle →
-//! [`generate::format`] it. `build.rs` of the `calcom` crate calls [`build_script`]; the
-//! `calcom-codegen` binary calls [`check`].
+//! Pipeline: [`load`] a document → apply its [`overlay`]s → check its `$ref`s → [`normalise`]
+//! it into something progenitor accepts, recording every change → generate the client with
+//! progenitor, isolating and reporting anything it cannot handle → rewrite the parts of
+//! progenitor's output the client layer refines (catch-all variants, key-aware unions,
+//! decode paths, pagination) → [`format`] it, and write the tables and registries beside it.
+//! `build.rs` of the `calcom` crate calls [`build_script`]; the `calcom-codegen` binary
+//! calls [`check`].
+//!
+//! The modules are private, as in progenitor-impl; what they offer is re-exported here.
 
 #![deny(missing_docs)]
 
@@ -12,27 +16,28 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub mod api_snapshot;
-pub mod catch_all;
-pub mod decode_paths;
-pub mod error;
-pub mod generate;
-pub mod load;
-pub mod mock;
-pub mod operation_registry;
+mod catch_all;
+mod decode_paths;
+mod emit;
+mod error;
+mod generate;
+mod load;
 pub mod overlay;
-pub mod pagination;
-pub mod passes;
-pub mod refs;
-pub mod registry;
-pub mod report;
-pub mod select;
-pub mod tables;
-pub mod unions;
+mod pagination;
+mod passes;
+mod refs;
+mod report;
+mod select;
+mod unions;
 
 pub use error::{CodegenError, ErrorKind};
-pub use generate::GenerateOptions;
-pub use report::Report;
+pub use generate::{format, GenerateOptions};
+pub use load::{load, parse};
+pub use passes::{normalise, AuthUse, Context, HeaderUse, OperationRecord};
+pub use report::{PassReport, Report};
+pub use select::Selection;
+
+use emit::{api_snapshot, mock, operation_registry, registry, tables};
 
 /// Everything one generation produces.
 pub struct Output {
@@ -63,7 +68,7 @@ fn count_operations(doc: &Value) -> usize {
             paths
                 .values()
                 .map(|item| {
-                    load::HTTP_METHODS
+                    calcom_spec::HTTP_METHODS
                         .iter()
                         .filter(|m| item.get(**m).is_some())
                         .count()

@@ -4,12 +4,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::error::{pointer, CodegenError};
+use calcom_spec::pointer::from_tokens as pointer;
 
-/// The HTTP methods an OpenAPI path item can hold, in the order we process them.
-pub const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::error::CodegenError;
 
 /// Parameter locations OpenAPI 3.0 defines.
 const PARAMETER_LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
@@ -91,7 +88,7 @@ fn validate_skeleton(path: &Path, doc: &Value) -> Result<(), CodegenError> {
         if let Some(params) = item.get("parameters") {
             check_parameters(path, &format!("{item_ptr}/parameters"), params)?;
         }
-        for method in HTTP_METHODS {
+        for method in calcom_spec::HTTP_METHODS {
             let Some(op) = item.get(method) else { continue };
             let op_ptr = format!("{item_ptr}/{method}");
             let Some(op) = op.as_object() else {

@@ -84,7 +84,7 @@ fn check(args: &[String]) -> ExitCode {
         }
     };
     let options = GenerateOptions {
-        selection: calcom_codegen::select::Selection::parse(tags, operations),
+        selection: calcom_codegen::Selection::parse(tags, operations),
         overlays,
         ..GenerateOptions::default()
     };

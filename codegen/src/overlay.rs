@@ -19,7 +19,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
-use crate::error::{pointer, CodegenError};
+use calcom_spec::pointer::from_tokens as pointer;
+
+use crate::error::CodegenError;
 
 /// The only Overlay Specification version supported.
 pub const OVERLAY_VERSION: &str = "1.0.0";

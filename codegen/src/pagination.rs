@@ -361,7 +361,7 @@ pub fn add_streams_to_client(
         let pointer = records
             .iter()
             .find(|r| r.name == name)
-            .map(|r| crate::error::pointer(["paths", r.path.as_str(), "get"]))
+            .map(|r| calcom_spec::pointer::from_tokens(["paths", r.path.as_str(), "get"]))
             .unwrap_or_default();
         report.skipped.push(crate::report::Skipped {
             pointer,

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::error::{pointer, CodegenError};
+use calcom_spec::pointer::from_tokens as pointer;
+
+use crate::error::CodegenError;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 

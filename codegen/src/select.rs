@@ -10,8 +10,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use crate::load::HTTP_METHODS;
 use crate::passes::OperationRecord;
+use calcom_spec::HTTP_METHODS;
 
 /// Which operations to generate; empty lists mean everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

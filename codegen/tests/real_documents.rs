@@ -67,3 +67,39 @@ fn newest_document_figures() {
         });
     assert_eq!(declared, Some(64), "undeclared path variables");
 }
+
+/// The drift checker's "breaks compilation" verdicts rest on predicting the generator's
+/// method names: on every real document, its prediction is the name the generator gives.
+#[test]
+fn drift_predicts_every_method_name_the_generator_gives() {
+    let Some(docs) = shared_documents() else {
+        return;
+    };
+    let mut compared = 0;
+    for path in &docs {
+        let raw = calcom_codegen::load(path).unwrap_or_else(|e| panic!("{e}"));
+        let predicted = calcom_drift::method_names(&raw);
+        let mut doc = raw;
+        let (ctx, _) = calcom_codegen::normalise(&mut doc);
+        let generated: Vec<(String, String, String)> = ctx
+            .operations
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone(), r.name.clone()))
+            .collect();
+        assert_eq!(
+            predicted.len(),
+            generated.len(),
+            "{}: operation counts differ",
+            path.display()
+        );
+        for (p, g) in predicted.iter().zip(&generated) {
+            assert_eq!(p, g, "{}: drift predicts another name", path.display());
+        }
+        compared += generated.len();
+    }
+    println!(
+        "{compared} method names over {} documents: drift's prediction = the generator's",
+        docs.len()
+    );
+    assert!(compared > 0);
+}

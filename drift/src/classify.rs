@@ -150,17 +150,7 @@ fn sdk_header_rule(kind: ChangeKind) -> Verdict {
     }
 }
 
-/// Whether a header parameter is one the SDK fills in itself. Header names are
-/// case-insensitive.
-pub fn is_sdk_managed_header(name: &str) -> bool {
-    const MANAGED: [&str; 4] = [
-        "authorization",
-        "x-cal-secret-key",
-        "x-cal-client-id",
-        "cal-api-version",
-    ];
-    MANAGED.iter().any(|m| m.eq_ignore_ascii_case(name))
-}
+pub use calcom_spec::headers::is_sdk_managed_header;
 
 #[cfg(test)]
 mod tests {

@@ -7,12 +7,13 @@ use serde_json::Value;
 use crate::classify::classify;
 use crate::components::{diff_components, Usage};
 use crate::finding::{Finding, Findings, Subject};
-use crate::operations::{collect_operations, diff_operations, Operation};
+use crate::model::{collect_operations, Operation};
+use crate::operations::diff_operations;
 use crate::reach::Reach;
 use crate::rename::{detect_renames, Side};
 use crate::report::{Change, ChangeKind, DriftReport, Summary};
-use crate::resolve::Document;
 use crate::schemas::SchemaDiffer;
+use calcom_spec::refs::Document;
 
 /// Compares two OpenAPI documents and classifies every change for a client.
 ///

@@ -3,11 +3,12 @@
 
 use crate::classify::Facts;
 use crate::finding::{Findings, Site, Subject};
+use crate::model::Renames;
 use crate::reach::Reach;
-use crate::rename::Renames;
 use crate::report::{ChangeKind, Direction};
-use crate::resolve::{schema_pointer, Document};
 use crate::schemas::SchemaDiffer;
+use calcom_spec::pointer::schema as schema_pointer;
+use calcom_spec::refs::Document;
 
 /// Reach of both documents, for the direction of each component.
 pub struct Usage<'r> {

@@ -41,8 +41,8 @@ impl Site {
             subject: self.subject.clone(),
             direction: self.direction,
             facts: self.facts,
-            old_pointer: crate::resolve::child(&self.old_pointer, old_token),
-            new_pointer: crate::resolve::child(&self.new_pointer, new_token),
+            old_pointer: calcom_spec::pointer::child(&self.old_pointer, old_token),
+            new_pointer: calcom_spec::pointer::child(&self.new_pointer, new_token),
             field,
         }
     }

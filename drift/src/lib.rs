@@ -19,14 +19,14 @@ pub mod cli;
 pub mod compare;
 pub mod components;
 pub mod finding;
+mod json;
 pub mod load;
-pub mod method_name;
+pub mod model;
 pub mod operations;
 pub mod reach;
 pub mod rename;
 pub mod render;
 pub mod report;
-pub mod resolve;
 pub mod schemas;
 
 pub use cli::run_cli;
@@ -34,3 +34,13 @@ pub use compare::compare;
 pub use load::{load_document, LoadError};
 pub use render::{render_json, render_markdown, render_text};
 pub use report::{Change, ChangeKind, Direction, DriftReport, Severity, Summary};
+
+/// The method the generated client has for each operation of `doc`, in document order:
+/// `(METHOD, path template, method name)`. The same names the generator gives
+/// ([`calcom_spec::naming::method_names`]), which the "breaks compilation" verdicts rely on.
+pub fn method_names(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    model::collect_operations(&calcom_spec::refs::Document::new(doc))
+        .into_iter()
+        .map(|op| (op.method, op.path, op.method_name))
+        .collect()
+}

@@ -49,6 +49,7 @@ pub fn is_url(input: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+#[cfg(feature = "fetch")]
 fn fetch(url: &str) -> Result<String, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(FETCH_TIMEOUT))
@@ -64,6 +65,11 @@ fn fetch(url: &str) -> Result<String, String> {
         .limit(64 * 1024 * 1024)
         .read_to_string()
         .map_err(|e| format!("cannot read the response body: {e}"))
+}
+
+#[cfg(not(feature = "fetch"))]
+fn fetch(_url: &str) -> Result<String, String> {
+    Err("reading a URL needs the `fetch` feature of calcom-drift; give a file path".into())
 }
 
 /// Checks for an `openapi: 3.x` field and a `paths` object.

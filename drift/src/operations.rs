@@ -5,180 +5,14 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::classify::{is_sdk_managed_header, Facts};
+use crate::classify::Facts;
 use crate::finding::{Findings, Site, Subject};
-use crate::method_name::method_name;
+use crate::json::{empty_map, object_at};
+use crate::model::{Operation, Parameter};
 use crate::report::{ChangeKind, Direction};
-use crate::resolve::{child, empty_map, object_at, Document};
 use crate::schemas::SchemaDiffer;
-
-/// The HTTP methods an OpenAPI path item can hold.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// One parameter of an operation, after following `$ref`s.
-#[derive(Debug, Clone)]
-pub struct Parameter<'a> {
-    /// `query`, `header`, `path` or `cookie`.
-    pub location: String,
-    /// The name as written.
-    pub name: String,
-    /// Matching key: location plus name (lower-cased for headers), or the position in the
-    /// path template for path parameters, whose names are ignored.
-    pub key: String,
-    /// The parameter object.
-    pub value: &'a Value,
-    /// Its JSON pointer.
-    pub pointer: String,
-    /// Whether it is required.
-    pub required: bool,
-}
-
-impl Parameter<'_> {
-    /// Whether the SDK sends this parameter itself (auth and API-version headers).
-    pub fn is_sdk_managed(&self) -> bool {
-        self.location == "header" && is_sdk_managed_header(&self.name)
-    }
-}
-
-/// One operation of a document.
-#[derive(Debug, Clone)]
-pub struct Operation<'a> {
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// Path template as written.
-    pub path: String,
-    /// Matching key: method and path template with parameter names removed.
-    pub key: String,
-    /// The operation object.
-    pub value: &'a Value,
-    /// Its JSON pointer.
-    pub pointer: String,
-    /// Its operationId, if any.
-    pub operation_id: Option<&'a str>,
-    /// Path-level and operation-level parameters, the latter overriding the former.
-    pub parameters: Vec<Parameter<'a>>,
-}
-
-impl Operation<'_> {
-    /// `METHOD /path/{template}`.
-    pub fn display(&self) -> String {
-        format!("{} {}", self.method, self.path)
-    }
-}
-
-/// Every operation of a document, in document order.
-pub fn collect_operations<'a>(doc: &Document<'a>) -> Vec<Operation<'a>> {
-    let mut operations = Vec::new();
-    let Some(paths) = doc.root.get("paths").and_then(Value::as_object) else {
-        return operations;
-    };
-    for (path, item) in paths {
-        let item_pointer = child("/paths", path);
-        let (item, item_pointer) = doc.follow(item, item_pointer);
-        let Some(item_map) = item.as_object() else {
-            continue;
-        };
-        let template_names = template_parameter_names(path);
-        for method in METHODS {
-            let Some(value) = item_map.get(method) else {
-                continue;
-            };
-            let pointer = child(&item_pointer, method);
-            let mut parameters: Vec<Parameter<'_>> = Vec::new();
-            let sources = [
-                (
-                    item_map.get("parameters"),
-                    child(&item_pointer, "parameters"),
-                ),
-                (value.get("parameters"), child(&pointer, "parameters")),
-            ];
-            for (list, list_pointer) in sources {
-                let Some(list) = list.and_then(Value::as_array) else {
-                    continue;
-                };
-                for (i, raw) in list.iter().enumerate() {
-                    let Some(parameter) = read_parameter(
-                        doc,
-                        raw,
-                        child(&list_pointer, &i.to_string()),
-                        &template_names,
-                    ) else {
-                        continue;
-                    };
-                    parameters.retain(|p| p.key != parameter.key);
-                    parameters.push(parameter);
-                }
-            }
-            operations.push(Operation {
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                key: format!("{} {}", method.to_ascii_uppercase(), path_shape(path)),
-                value,
-                pointer,
-                operation_id: value.get("operationId").and_then(Value::as_str),
-                parameters,
-            });
-        }
-    }
-    operations
-}
-
-fn read_parameter<'a>(
-    doc: &Document<'a>,
-    raw: &'a Value,
-    pointer: String,
-    template_names: &[&str],
-) -> Option<Parameter<'a>> {
-    let (value, pointer) = doc.follow(raw, pointer);
-    let name = value.get("name").and_then(Value::as_str)?;
-    let location = value.get("in").and_then(Value::as_str)?;
-    let key = match location {
-        "header" => format!("header:{}", name.to_ascii_lowercase()),
-        "path" => match template_names.iter().position(|n| *n == name) {
-            Some(index) => format!("path#{index}"),
-            None => format!("path:{name}"),
-        },
-        other => format!("{other}:{name}"),
-    };
-    Some(Parameter {
-        location: location.to_string(),
-        name: name.to_string(),
-        key,
-        value,
-        pointer,
-        // Path parameters are always required, whatever the document says.
-        required: location == "path"
-            || value.get("required").and_then(Value::as_bool) == Some(true),
-    })
-}
-
-/// `/v2/orgs/{orgId}/teams/{id}` → `/v2/orgs/{}/teams/{}`.
-pub fn path_shape(path: &str) -> String {
-    let mut shape = String::with_capacity(path.len());
-    let mut in_braces = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_braces = true;
-                shape.push_str("{}");
-            }
-            '}' => in_braces = false,
-            _ if in_braces => {}
-            _ => shape.push(c),
-        }
-    }
-    shape
-}
-
-/// The parameter names of a path template, in order.
-fn template_parameter_names(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
-        .collect()
-}
+use calcom_spec::pointer::child;
+use calcom_spec::refs::Document;
 
 /// Compares the operations of two documents.
 pub fn diff_operations<'a>(
@@ -199,7 +33,7 @@ pub fn diff_operations<'a>(
         .iter()
         .filter(|op| !old_by_key.contains_key(op.key.as_str()))
         .collect();
-    let same_id = |op: &Operation<'a>, others: &[&Operation<'a>]| -> Option<String> {
+    let same_id = |op: &Operation<'a>, others: &[&'_ Operation<'a>]| -> Option<String> {
         let id = op.operation_id?;
         others
             .iter()
@@ -207,20 +41,32 @@ pub fn diff_operations<'a>(
             .map(|o| o.display())
     };
     for op in &removed {
-        let moved_to = same_id(op, &added);
+        let moved_to = op
+            .operation_id
+            .and_then(|id| added.iter().find(|o| o.operation_id == Some(id)));
         let site = operation_site(
             op,
             op,
             Direction::Request,
             Facts {
-                method_name_kept: moved_to.is_some(),
+                // Moved with its operationId: code still compiles if the method kept its name
+                // (a new neighbour with the same name would qualify it).
+                method_name_kept: moved_to.is_some_and(|to| to.method_name == op.method_name),
                 ..Facts::default()
             },
         );
-        let detail = match &moved_to {
-            Some(target) => format!(
-                "operation removed; it moved to {target} (same operationId `{}`)",
+        let detail = match moved_to {
+            Some(target) if target.method_name == op.method_name => format!(
+                "operation removed; it moved to {} (same operationId `{}`)",
+                target.display(),
                 op.operation_id.unwrap_or_default()
+            ),
+            Some(target) => format!(
+                "operation removed; it moved to {} (same operationId `{}`, but method `{}` → `{}`)",
+                target.display(),
+                op.operation_id.unwrap_or_default(),
+                op.method_name,
+                target.method_name
             ),
             None => "operation removed".to_string(),
         };
@@ -264,10 +110,10 @@ fn diff_operation<'a>(
     out: &mut Findings,
 ) {
     let site = operation_site(old, new, Direction::Request, Facts::default());
-    if old.operation_id != new.operation_id {
-        let old_method = old.operation_id.map(method_name);
-        let new_method = new.operation_id.map(method_name);
-        let kept = old_method == new_method;
+    // The method name can change with the operationId, or without it, when another operation
+    // now shares the short name and both are qualified.
+    if old.operation_id != new.operation_id || old.method_name != new.method_name {
+        let kept = old.method_name == new.method_name;
         let site = operation_site(
             old,
             new,
@@ -284,8 +130,8 @@ fn diff_operation<'a>(
                 "operationId changed from `{}` to `{}` (method `{}` → `{}`)",
                 old.operation_id.unwrap_or("(none)"),
                 new.operation_id.unwrap_or("(none)"),
-                old_method.unwrap_or_default(),
-                new_method.unwrap_or_default()
+                old.method_name,
+                new.method_name
             ),
         );
     }
@@ -610,15 +456,4 @@ fn success_responses<'a>(
             (status.clone(), value, pointer)
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_shapes_ignore_parameter_names() {
-        assert_eq!(path_shape("/v2/orgs/{orgId}"), path_shape("/v2/orgs/{id}"));
-        assert_eq!(template_parameter_names("/a/{x}/b/{y}"), vec!["x", "y"]);
-    }
 }

@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::operations::Operation;
+use crate::model::Operation;
 use crate::report::Direction;
-use crate::resolve::{collect_schema_refs, Document};
+use calcom_spec::refs::{collect_schema_refs, Document};
 
 /// The operations (indexes into the operation list) that use one component schema.
 #[derive(Debug, Clone, Default)]
@@ -113,7 +113,7 @@ fn direct_refs(value: &serde_json::Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operations::collect_operations;
+    use crate::model::collect_operations;
     use serde_json::json;
 
     #[test]

@@ -2,50 +2,18 @@
 //! or near-equal body, used by the same operations, is one rename rather than a removal
 //! and an addition (e.g. `CreateDwdInput` → `CreateDelegationCredentialInput`).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use crate::operations::Operation;
+use calcom_spec::refs::Document;
+
+use crate::model::{Operation, Renames, DOCUMENTATION_KEYS};
 use crate::reach::Reach;
-use crate::resolve::Document;
-use crate::schemas::DOCUMENTATION_KEYS;
 
 /// Shape similarity (Jaccard index of the flattened bodies) from which two schemas count as
 /// the same schema under another name.
 const MIN_SIMILARITY: f64 = 0.8;
-
-/// Old schema name → new schema name, for every detected rename.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Renames {
-    old_to_new: BTreeMap<String, String>,
-}
-
-impl Renames {
-    /// The name a schema of the old document has in the new one (itself when not renamed).
-    pub fn new_name<'n>(&'n self, old_name: &'n str) -> &'n str {
-        self.old_to_new
-            .get(old_name)
-            .map_or(old_name, String::as_str)
-    }
-
-    /// Whether an old name was renamed.
-    pub fn is_renamed(&self, old_name: &str) -> bool {
-        self.old_to_new.contains_key(old_name)
-    }
-
-    /// Whether a new name is the target of a rename.
-    pub fn is_rename_target(&self, new_name: &str) -> bool {
-        self.old_to_new.values().any(|n| n == new_name)
-    }
-
-    /// Every rename, old name first, sorted by old name.
-    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.old_to_new
-            .iter()
-            .map(|(o, n)| (o.as_str(), n.as_str()))
-    }
-}
 
 /// Everything rename detection needs about one document.
 pub struct Side<'d, 'a> {

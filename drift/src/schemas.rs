@@ -6,20 +6,11 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::finding::{Findings, Site};
-use crate::rename::Renames;
+use crate::json::{array_at, object_at};
+use crate::model::{Renames, DOCUMENTATION_KEYS};
 use crate::report::ChangeKind;
-use crate::resolve::{array_at, object_at, schema_pointer, schema_ref_name, Document};
-
-/// Keys that only document a schema: edits to them are counted, never listed.
-pub const DOCUMENTATION_KEYS: [&str; 7] = [
-    "description",
-    "example",
-    "examples",
-    "title",
-    "externalDocs",
-    "deprecated",
-    "summary",
-];
+use calcom_spec::pointer::schema as schema_pointer;
+use calcom_spec::refs::{schema_ref_name, Document};
 
 /// Nesting beyond this is not compared (a guard against pathological inline schemas).
 const MAX_DEPTH: usize = 64;

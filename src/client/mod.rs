@@ -33,7 +33,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The header naming the API version an operation speaks.
-pub const API_VERSION_HEADER: &str = "cal-api-version";
+pub use calcom_spec::headers::API_VERSION_HEADER;
 
 /// What the generated [`Client`] carries besides its base URL and HTTP client.
 #[derive(Clone)]

@@ -149,7 +149,7 @@ fn success_answers(op: &Value) -> Vec<(String, Value)> {
 
 fn load_normalised(path: &Path) -> Value {
     let mut doc = load_overlaid(path, "CALCOM_COMPAT_NEWER");
-    calcom_codegen::passes::normalise(&mut doc);
+    calcom_codegen::normalise(&mut doc);
     doc
 }
 
@@ -158,7 +158,7 @@ fn load_normalised(path: &Path) -> Value {
 /// as the client sees them: a correction of ours is not a change Cal.com made.
 fn load_overlaid(path: &Path, what: &str) -> Value {
     use calcom_codegen::overlay;
-    let mut doc = calcom_codegen::load::load(path).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let mut doc = calcom_codegen::load(path).unwrap_or_else(|e| panic!("{what}: {e}"));
     let user = option_env!("CALCOM_OPENAPI_OVERLAYS").unwrap_or("");
     let sources = overlay::OverlaySources::repository_and(overlay::user_files(
         user,

@@ -6,11 +6,10 @@
 
 use serde_json::Value;
 
+use calcom_spec::headers::API_VERSION_HEADER;
+
 use super::{for_each_operation, parameters_mut, Context};
 use crate::report::PassReport;
-
-/// The header's name.
-pub const API_VERSION_HEADER: &str = "cal-api-version";
 
 /// Finds the first `YYYY-MM-DD` in `text`.
 fn find_date(text: &str) -> Option<&str> {

@@ -8,11 +8,10 @@
 
 use serde_json::Value;
 
+use calcom_spec::headers::AUTH_HEADERS;
+
 use super::{for_each_operation, parameters_mut, Context, HeaderUse};
 use crate::report::PassReport;
-
-/// The auth headers, as Cal.com spells them.
-pub const AUTH_HEADERS: [&str; 3] = ["Authorization", "x-cal-secret-key", "x-cal-client-id"];
 
 /// Removes auth header parameters and records their use per operation.
 pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
@@ -52,10 +51,8 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
             } else {
                 HeaderUse::Optional
             };
-            match i {
-                0 => record.auth.authorization = usage,
-                1 => record.auth.secret_key = usage,
-                _ => record.auth.client_id = usage,
+            if let Some(header) = record.auth.header_mut(i) {
+                *header = usage;
             }
             removed.push(format!(
                 "{}{}",

@@ -7,9 +7,11 @@
 
 use serde_json::Value;
 
-use super::{Context, HTTP_METHODS};
-use crate::error::pointer;
+use calcom_spec::HTTP_METHODS;
+
+use super::Context;
 use crate::report::PassReport;
+use calcom_spec::pointer::from_tokens as pointer;
 
 /// Merges path-level parameters into operations and inlines parameter `$ref`s.
 pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {

@@ -84,7 +84,7 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
                     report.change(
                         format!(
                             "{ptr}/properties/{}",
-                            crate::error::escape_pointer_segment(name)
+                            calcom_spec::pointer::escape_token(name)
                         ),
                         format!("property `{name}`: number -> integer"),
                     );

@@ -10,50 +10,11 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
+use calcom_spec::refs::Document;
+use serde_json::{json, Value};
 
 use super::{for_each_schema, Context};
 use crate::report::PassReport;
-
-const SCHEMA_REF: &str = "#/components/schemas/";
-
-/// The property names of a branch, through `$ref`s and `allOf` (cycle-safe).
-fn properties(
-    schema: &Value,
-    components: &Map<String, Value>,
-    seen: &mut Vec<String>,
-) -> BTreeSet<String> {
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(SCHEMA_REF))
-    {
-        if seen.iter().any(|s| s == name) {
-            return BTreeSet::new();
-        }
-        let Some(target) = components.get(name) else {
-            return BTreeSet::new();
-        };
-        seen.push(name.to_string());
-        let props = properties(target, components, seen);
-        seen.pop();
-        return props;
-    }
-    let mut props: BTreeSet<String> = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
-    for part in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        props.extend(properties(part, components, seen));
-    }
-    props
-}
 
 /// A stable topological order: `i` before `j` when branch `i`'s properties strictly
 /// contain branch `j`'s; otherwise the document's order.
@@ -80,11 +41,12 @@ pub fn order(props: &[BTreeSet<String>]) -> Vec<usize> {
 
 /// Reorders overlapping `oneOf`/`anyOf` branches, most specific first.
 pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
-    let components = doc
+    // The walk below mutates the document: resolve against a copy of its schemas.
+    let schemas = json!({"components": {"schemas": doc
         .pointer("/components/schemas")
-        .and_then(Value::as_object)
         .cloned()
-        .unwrap_or_default();
+        .unwrap_or_else(|| json!({}))}});
+    let resolver = Document::new(&schemas);
     for_each_schema(doc, &mut |ptr, schema| {
         for key in ["oneOf", "anyOf"] {
             let Some(branches) = schema.get_mut(key).and_then(Value::as_array_mut) else {
@@ -92,7 +54,7 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
             };
             let props: Vec<BTreeSet<String>> = branches
                 .iter()
-                .map(|b| properties(b, &components, &mut Vec::new()))
+                .map(|b| resolver.property_names(b))
                 .collect();
             let new_order = order(&props);
             if new_order.iter().enumerate().all(|(i, &j)| i == j) {

@@ -37,7 +37,7 @@ fn visit(
         }
         let prop_ptr = format!(
             "{ptr}/properties/{}",
-            crate::error::escape_pointer_segment(name)
+            calcom_spec::pointer::escape_token(name)
         );
         let suggested = format!("{base}_{}", name.to_snake_case()).to_pascal_case();
         let nested_base = match p.get("title").and_then(Value::as_str) {
@@ -75,7 +75,7 @@ pub fn run(doc: &mut Value, _ctx: &mut Context, report: &mut PassReport) {
     };
     let mut taken: HashSet<String> = schemas.keys().map(|k| k.to_pascal_case()).collect();
     for (name, schema) in schemas.iter_mut() {
-        let ptr = crate::error::pointer(["components", "schemas", name.as_str()]);
+        let ptr = calcom_spec::pointer::from_tokens(["components", "schemas", name.as_str()]);
         visit(schema, name, &ptr, &mut taken, report);
     }
 }
