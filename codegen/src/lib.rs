@@ -22,6 +22,7 @@ mod emit;
 mod error;
 mod generate;
 mod load;
+mod mock;
 pub mod overlay;
 mod pagination;
 mod passes;
@@ -37,7 +38,7 @@ pub use passes::{normalise, AuthUse, Context, HeaderUse, OperationRecord};
 pub use report::{PassReport, Report};
 pub use select::Selection;
 
-use emit::{api_snapshot, mock, operation_registry, registry, tables};
+use emit::{api_snapshot, operation_registry, registry, tables};
 
 /// Everything one generation produces.
 pub struct Output {

@@ -81,7 +81,6 @@ impl Doc {
 }
 
 pub use calcom_spec::pointer::escape_token as escape;
-pub use calcom_spec::refs::is_object_like;
 
 /// The names in a schema's `required` list.
 pub fn required(schema: &Value) -> Vec<&str> {
