@@ -32,7 +32,7 @@ pub struct GenerateOptions {
     pub selection: crate::select::Selection,
     /// Overlays applied, in order, to the document before anything else ([`crate::overlay`]).
     pub overlays: Vec<crate::overlay::Overlay>,
-    /// Also generate the typed httpmock helpers ([`crate::mock`]).
+    /// Also generate the typed httpmock helpers (`mock.rs`).
     pub mock: bool,
 }
 

@@ -4,7 +4,7 @@
 //! it into something progenitor accepts, recording every change → generate the client with
 //! progenitor, isolating and reporting anything it cannot handle → rewrite the parts of
 //! progenitor's output the client layer refines (catch-all variants, key-aware unions,
-//! decode paths, pagination) → [`format`] it, and write the tables and registries beside it.
+//! decode paths, pagination) → [`format`](fn@format) it, and write the tables and registries beside it.
 //! `build.rs` of the `calcom` crate calls [`build_script`]; the `calcom-codegen` binary
 //! calls [`check`].
 //!
@@ -50,9 +50,9 @@ pub struct Output {
     pub normalised: Value,
     /// The document as published with the overlays applied, before normalisation.
     pub overlaid: Value,
-    /// The schema registry source read by the round-trip tests ([`registry`]).
+    /// The schema registry source read by the round-trip tests (`emit/registry.rs`).
     pub registry: String,
-    /// The operation registry source read by the Prism suite ([`operation_registry`]).
+    /// The operation registry source read by the Prism suite (`emit/operation_registry.rs`).
     pub operation_registry: String,
     /// The typed httpmock helpers, when [`GenerateOptions::mock`] asked for them.
     pub mock: Option<String>,

@@ -81,15 +81,15 @@ pub struct Report {
     /// Everything left out, with the reason.
     pub skipped: Vec<Skipped>,
     /// Untagged unions whose derived decoding was replaced by key-aware decoding
-    /// ([`crate::unions`]); filled when the client is generated, not by `check`.
+    /// (`unions.rs`); filled when the client is generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub key_aware_unions: Vec<String>,
-    /// Answer enums and unions given a catch-all variant ([`crate::catch_all`]), and the
+    /// Answer enums and unions given a catch-all variant (`catch_all.rs`), and the
     /// unions outside answers whose branches decode strictly; filled when the client is
     /// generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub catch_alls: Vec<String>,
-    /// The paginated list operations, which get a `stream()` ([`crate::pagination`]).
+    /// The paginated list operations, which get a `stream()` (`pagination.rs`).
     pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
     #[serde(skip_serializing_if = "Option::is_none")]

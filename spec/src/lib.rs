@@ -1,7 +1,7 @@
 //! The OpenAPI concepts that `calcom-codegen`, `calcom-drift`, the `calcom` client and its
 //! test support must agree on, each implemented once:
 //!
-//! - [`pointer`]: JSON pointers (RFC 6901) into a document.
+//! - [`pointer`](mod@pointer): JSON pointers (RFC 6901) into a document.
 //! - [`HTTP_METHODS`]: the operations a path item can hold.
 //! - [`refs`]: local `$ref`s and `allOf`, resolved the same way everywhere.
 //! - [`naming`]: the method name the generator gives each operation. The drift checker's
