@@ -9,7 +9,7 @@ use calcom_spec::pointer::from_tokens as pointer;
 
 use crate::error::CodegenError;
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use calcom_spec::refs::SCHEMA_REF_PREFIX as SCHEMA_PREFIX;
 
 /// Fails when component schemas are aliases of each other in a loop
 /// (`A: {$ref: B}`, `B: {allOf: [{$ref: A}]}`): such a type has no definition at all.

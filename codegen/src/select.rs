@@ -141,7 +141,7 @@ pub fn apply(
     Ok(result)
 }
 
-const SCHEMA_REF: &str = "#/components/schemas/";
+use calcom_spec::refs::SCHEMA_REF_PREFIX as SCHEMA_REF;
 
 fn refs_in(value: &Value, out: &mut Vec<String>) {
     match value {

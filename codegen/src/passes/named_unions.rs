@@ -29,7 +29,7 @@ fn branch_names(schema: &serde_json::Map<String, Value>) -> Option<Vec<String>> 
         .map(|b| {
             b.get("$ref")?
                 .as_str()?
-                .strip_prefix("#/components/schemas/")
+                .strip_prefix(calcom_spec::refs::SCHEMA_REF_PREFIX)
                 .map(str::to_string)
         })
         .collect::<Option<Vec<String>>>()?;
