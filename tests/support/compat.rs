@@ -1,6 +1,6 @@
 //! Why an answer of a newer document does not fit the older document's schema: every place
 //! where a JSON value leaves the older schema, attributed to the change in the newer
-//! document that put it there (`tests/it/forward_compat.rs`).
+//! document that put it there (`tests/forward_compat.rs`).
 
 use serde_json::Value;
 

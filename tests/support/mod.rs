@@ -1,5 +1,5 @@
 //! The integration tests' one helper tree, shared by `tests/it` and the suites that need a
-//! process of their own (`tests/from_env.rs`, `tests/secrets.rs`):
+//! binary of their own (`tests/from_env.rs`, `tests/secrets.rs`, `tests/forward_compat.rs`):
 //!
 //! - here: wiremock servers and answers for the vendored operation, a recording sleeper;
 //! - `raw`: raw TCP servers on 127.0.0.1 for fault injection;

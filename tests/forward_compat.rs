@@ -21,11 +21,16 @@
 //! ```text
 //! CALCOM_OPENAPI_SPEC=../shared/calcom-openapi/2025-07-10_e6c36af3.json \
 //! CALCOM_COMPAT_NEWER=../shared/calcom-openapi/2025-07-11_94a537bf.json \
-//!     CARGO_TARGET_DIR=target-full cargo test --test it -- forward_compat:: --nocapture
+//!     CARGO_TARGET_DIR=target-full cargo test --test forward_compat -- --nocapture
 //! ```
+//!
+//! A binary of its own, not a module of `tests/it`: it is built from older documents, where
+//! the other suites' types (written against the vendored or the full document) do not exist.
 
-use crate::support;
-use crate::support::compat;
+#[macro_use]
+mod support;
+
+use support::compat;
 
 use std::collections::HashMap;
 use std::path::Path;
