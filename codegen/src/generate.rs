@@ -73,11 +73,13 @@ fn try_generate(doc: &Value, options: &GenerateOptions) -> Result<TokenStream, S
     try_generate_with_types(doc, options).map(|(tokens, _)| tokens)
 }
 
-/// [`try_generate`], also returning the Rust type of every component schema.
+/// [`try_generate`], also returning the Rust type of every component schema (`Err` when
+/// typify's types do not line up with the components: our fault, not the document's, so
+/// it is kept apart from the generator's own failures, which bisection isolates).
 fn try_generate_with_types(
     doc: &Value,
     options: &GenerateOptions,
-) -> Result<(TokenStream, Vec<SchemaType>), String> {
+) -> Result<(TokenStream, Result<Vec<SchemaType>, String>), String> {
     let spec: OpenAPI = match serde_path_to_error::deserialize(doc) {
         Ok(spec) => spec,
         Err(e) => {
@@ -228,7 +230,7 @@ pub fn generate(
                 skipped: Vec::new(),
                 schemas_skipped: 0,
                 document: doc.clone(),
-                schema_types,
+                schema_types: schema_types.map_err(|e| schema_types_error(file, e))?,
             })
         }
         Err(e) => e,
@@ -306,7 +308,7 @@ pub fn generate(
             skipped,
             schemas_skipped,
             document,
-            schema_types,
+            schema_types: schema_types.map_err(|e| schema_types_error(file, e))?,
         }),
         Err(e) => Err(CodegenError::unsupported(
             file,
@@ -314,6 +316,10 @@ pub fn generate(
             format!("generation failed ({first_error}), and still fails after leaving out what could be isolated: {e}"),
         )),
     }
+}
+
+fn schema_types_error(file: &Path, reason: String) -> CodegenError {
+    CodegenError::unsupported(file, "/components/schemas", reason)
 }
 
 /// The smallest set of `items` whose removal makes `ok_without` pass, found by halving.

@@ -29,21 +29,67 @@ pub struct SchemaType {
 /// converts any of them (`TypeSpace::add_ref_types`), and `iter_types` walks types in id
 /// order: the first `n` types are the `n` components. Their names are typify's own, so
 /// this stays right whatever typify does to a name (case, sanitising, collisions).
-pub fn schema_types(spec: &OpenAPI, generator: &Generator) -> Vec<SchemaType> {
+/// `Err` when typify's types do not line up with the components ([`pair_with_types`]).
+pub fn schema_types(spec: &OpenAPI, generator: &Generator) -> Result<Vec<SchemaType>, String> {
     let names = spec
         .components
         .iter()
-        .flat_map(|c| c.schemas.keys().cloned());
-    names
-        .zip(generator.get_type_space().iter_types())
-        .map(|(name, ty)| {
-            let ident = ty.ident().to_string().replace(' ', "");
-            let rust_type = match ident.strip_prefix("types::") {
-                Some(rest) => format!("::calcom::types::{rest}"),
-                None => ident,
-            };
-            SchemaType { name, rust_type }
-        })
+        .flat_map(|c| c.schemas.keys().cloned())
+        .collect();
+    let idents = generator
+        .get_type_space()
+        .iter_types()
+        .map(|ty| ty.ident().to_string().replace(' ', ""));
+    pair_with_types(names, idents)
+}
+
+/// Pairs each component name with the type ident (`types::Foo`, `::serde_json::Value`) at
+/// the same position of typify's type order.
+///
+/// The pairing rests on typify's ordering, which no API promises: a typify that ordered
+/// differently would label every schema with its neighbour's type, and the round-trip
+/// tests would then test the wrong types. So it checks that there is a type for every
+/// component, and that every type typify named after a schema is named after this one.
+fn pair_with_types(
+    names: Vec<String>,
+    idents: impl Iterator<Item = String>,
+) -> Result<Vec<SchemaType>, String> {
+    let expected = names.len();
+    let mut idents = idents;
+    let mut out = Vec::with_capacity(expected);
+    for (position, name) in names.into_iter().enumerate() {
+        let Some(ident) = idents.next() else {
+            return Err(format!(
+                "typify generated {position} types for {expected} component schemas: \
+                 the schema registry cannot pair schemas with types (did typify change?)"
+            ));
+        };
+        let rust_type = match ident.strip_prefix("types::") {
+            Some(rest) => {
+                // typify names a component's type after its key, sanitised and in
+                // PascalCase: letters and digits match once case and separators go.
+                if squash(rest) != squash(&name) {
+                    return Err(format!(
+                        "component schema {position} `{name}` lines up with typify's type \
+                         `{rest}`: typify's type order no longer follows the components \
+                         (did typify change?)"
+                    ));
+                }
+                format!("::calcom::types::{rest}")
+            }
+            // A native type (`::serde_json::Value`, an `x-rust-type`): nothing to compare.
+            None => ident,
+        };
+        out.push(SchemaType { name, rust_type });
+    }
+    Ok(out)
+}
+
+/// Letters and digits only, lower case: `zeta_Input_2024` and `ZetaInput2024` compare equal.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
@@ -105,7 +151,7 @@ mod tests {
         let spec: OpenAPI = serde_json::from_value(doc).expect("valid OpenAPI");
         let mut generator = Generator::new(&progenitor_impl::GenerationSettings::new());
         generator.generate_tokens(&spec).expect("generates");
-        schema_types(&spec, &generator)
+        schema_types(&spec, &generator).expect("types line up with the components")
     }
 
     #[test]
@@ -135,6 +181,58 @@ mod tests {
                 ("Kind", "::calcom::types::Kind"),
             ]
         );
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn pairs_names_with_types_in_order() {
+        let types = pair_with_types(
+            strings(&["zeta_Input_2024", "Free"]),
+            strings(&[
+                "types::ZetaInput2024",
+                "::serde_json::Value",
+                "types::Inner",
+            ])
+            .into_iter(),
+        )
+        .expect("lines up");
+        assert_eq!(
+            types,
+            [
+                SchemaType {
+                    name: "zeta_Input_2024".into(),
+                    rust_type: "::calcom::types::ZetaInput2024".into(),
+                },
+                SchemaType {
+                    name: "Free".into(),
+                    rust_type: "::serde_json::Value".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn fewer_types_than_components_is_an_error() {
+        let err = pair_with_types(strings(&["A", "B"]), strings(&["types::A"]).into_iter())
+            .expect_err("one type for two components");
+        assert!(
+            err.contains("typify generated 1 types for 2 component schemas"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_type_named_after_another_schema_is_an_error() {
+        // typify ordering its types differently: B would be labelled with A's type.
+        let err = pair_with_types(
+            strings(&["A", "B"]),
+            strings(&["types::B", "types::A"]).into_iter(),
+        )
+        .expect_err("shifted");
+        assert!(err.contains("`A` lines up with typify's type `B`"), "{err}");
     }
 
     #[test]

@@ -29,13 +29,23 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
             operation_id: Some(r.operation_id.as_str()),
         })
         .collect();
-    let names = method_names(&keys);
+    // One name per record, by the record's index. Looked up by path and method rather than
+    // zipped with the walk in order: a record the walk does not visit (a non-object
+    // operation) would otherwise shift every later name onto the wrong operation.
+    let mut names: Vec<Option<_>> = method_names(&keys).into_iter().map(Some).collect();
     drop(keys);
 
-    let mut named = ctx.operations.iter_mut().zip(names);
-    for_each_operation(doc, |ptr, _path, _method, op| {
-        // The records were collected from this document in this order: one per operation.
-        let Some((record, method)) = named.next() else {
+    for_each_operation(doc, |ptr, path, method, op| {
+        let upper = method.to_ascii_uppercase();
+        let index = ctx
+            .operations
+            .iter()
+            .position(|r| r.path == path && r.method == upper);
+        let Some((record, method)) = index.and_then(|i| {
+            let method = names.get_mut(i)?.take()?;
+            Some((ctx.operations.get_mut(i)?, method))
+        }) else {
+            report.warn(ptr, "no operation record for this operation: left unnamed");
             return;
         };
         match method.qualified {
@@ -65,6 +75,16 @@ pub fn run(doc: &mut Value, ctx: &mut Context, report: &mut PassReport) {
         op.insert("operationId".into(), Value::String(method.name.clone()));
         record.name = method.name;
     });
+    for (record, unused) in ctx.operations.iter().zip(&names) {
+        if unused.is_some() {
+            let ptr = calcom_spec::pointer::from_tokens([
+                "paths",
+                record.path.as_str(),
+                &record.method.to_ascii_lowercase(),
+            ]);
+            report.warn(ptr, "not an operation object: left unnamed");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -90,6 +110,41 @@ mod tests {
                 .contains("taken by the client layer"),
             "{:?}",
             report.details[0]
+        );
+    }
+
+    #[test]
+    fn a_non_object_operation_does_not_shift_the_names_of_the_others() {
+        // collect_operations records `get: true`; the walk skips it. Paired in order, `a`
+        // and `b` would have got the names meant for the operation before them.
+        let mut doc = json!({"openapi": "3.0.0", "info": {}, "paths": {
+            "/v2/x": {"get": true},
+            "/v2/a": {"get": {"operationId": "AController_getA"}},
+            "/v2/b": {"get": {"operationId": "BController_getB"}}
+        }});
+        let (ctx, report) = normalise_with(&mut doc, run);
+        assert_eq!(doc["paths"]["/v2/a"]["get"]["operationId"], "get_a");
+        assert_eq!(doc["paths"]["/v2/b"]["get"]["operationId"], "get_b");
+        let names: Vec<&str> = ctx.operations.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["", "get_a", "get_b"]);
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+        assert_eq!(report.warnings[0].pointer, "/paths/~1v2~1x/get");
+        assert!(report.warnings[0].detail.contains("left unnamed"));
+    }
+
+    #[test]
+    fn an_operation_without_a_record_is_reported() {
+        let mut doc = json!({"openapi": "3.0.0", "info": {}, "paths": {
+            "/v2/a": {"get": {"operationId": "AController_getA"}}
+        }});
+        let mut ctx = Context::default();
+        let mut report = PassReport::new("operation names");
+        run(&mut doc, &mut ctx, &mut report);
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+        assert_eq!(report.warnings[0].pointer, "/paths/~1v2~1a/get");
+        assert_eq!(
+            doc["paths"]["/v2/a"]["get"]["operationId"],
+            "AController_getA"
         );
     }
 
