@@ -1,13 +1,14 @@
 //! Handing the normalised document to progenitor, safely, and formatting what it returns.
 //!
 //! progenitor and typify panic on some inputs. Every call into them runs under
-//! `catch_unwind` with a quiet panic hook; when the whole document fails, the failing
+//! `catch_unwind`, with the panic hook quiet for that thread only ([`Quiet`]); when the whole document fails, the failing
 //! operations and schemas are found by bisection, left out, and reported as skipped, so
 //! one unsupported corner never takes the whole client down.
 
-use std::panic::{self, AssertUnwindSafe};
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::Once;
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
@@ -65,8 +66,50 @@ fn settings(options: &GenerateOptions) -> GenerationSettings {
     settings
 }
 
-/// Serialises panics of generator runs: the panic hook is process-wide.
-static HOOK_LOCK: Mutex<()> = Mutex::new(());
+thread_local! {
+    /// Whether this thread is inside a generator run, whose panics are caught and reported.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs the quiet hook once per process, over whatever hook is installed by then.
+static QUIET_HOOK: Once = Once::new();
+
+/// Puts over the current panic hook one that says nothing for a thread inside a generator
+/// run ([`Quiet`]) and hands every other panic to the hook it replaced.
+///
+/// The hook is process-wide: swapping it for a silent one around each run, as before,
+/// also silenced any other thread (a concurrent test, the build's other work) that
+/// panicked meanwhile. The thread-local flag keeps the silence to the run's own thread.
+pub(crate) fn install_quiet_hook_over_current() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
+        // `try_with`: a panic while the thread's locals are being destroyed still reports.
+        if !QUIET.try_with(Cell::get).unwrap_or(false) {
+            previous(info);
+        }
+    }));
+}
+
+/// Marks the current thread as inside a generator run until dropped, which also happens
+/// when unwinding; restores what was there, so runs may nest.
+struct Quiet {
+    was: bool,
+}
+
+impl Quiet {
+    fn enter() -> Self {
+        QUIET_HOOK.call_once(install_quiet_hook_over_current);
+        Self {
+            was: QUIET.replace(true),
+        }
+    }
+}
+
+impl Drop for Quiet {
+    fn drop(&mut self) {
+        QUIET.set(self.was);
+    }
+}
 
 /// Runs progenitor once; `Err` carries its error or panic message.
 fn try_generate(doc: &Value, options: &GenerateOptions) -> Result<TokenStream, String> {
@@ -96,24 +139,21 @@ fn try_generate_with_types(
     })
 }
 
-/// Runs `f` on a fresh progenitor generator with our settings, under `catch_unwind` with a
-/// quiet panic hook; `Err` carries its error or panic message.
+/// Runs `f` on a fresh progenitor generator with our settings, under `catch_unwind` and
+/// [`Quiet`]; `Err` carries its error or panic message.
 pub(crate) fn run_guarded<T>(
     spec: &OpenAPI,
     options: &GenerateOptions,
     f: impl FnOnce(&mut Generator, &OpenAPI) -> Result<T, progenitor_impl::Error>,
 ) -> Result<T, String> {
     let settings = settings(options);
-    let _guard = HOOK_LOCK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings);
-        f(&mut generator, spec)
-    }));
-    panic::set_hook(previous);
+    let result = {
+        let _quiet = Quiet::enter();
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut generator = Generator::new(&settings);
+            f(&mut generator, spec)
+        }))
+    };
     match result {
         Ok(Ok(generated)) => Ok(generated),
         Ok(Err(e)) => Err(first_line(&e.to_string())),
@@ -424,6 +464,67 @@ mod tests {
         assert_eq!(found, bad);
         assert!(calls < 40, "bisection used {calls} runs");
         assert!(bisect(&items, &mut |_| true).is_empty());
+    }
+
+    /// The message of a panic, as the hook sees it.
+    fn hook_message(info: &PanicHookInfo<'_>) -> String {
+        let payload = info.payload();
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn quiet_runs_silence_only_their_own_thread() {
+        use std::sync::{Arc, Barrier, Mutex};
+
+        static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        // The process-wide hook first, so that it is not put over the test's hooks later.
+        drop(Quiet::enter());
+        // The "previous" hook records what reaches it, then passes it on as before.
+        let original: Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync> = Arc::from(panic::take_hook());
+        let passed_on = Arc::clone(&original);
+        panic::set_hook(Box::new(move |info| {
+            SEEN.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(hook_message(info));
+            passed_on(info);
+        }));
+        install_quiet_hook_over_current();
+
+        // The quiet thread is inside its run while the loud thread panics.
+        let entered = Arc::new(Barrier::new(2));
+        let loud_done = Arc::new(Barrier::new(2));
+        let quiet = {
+            let (entered, loud_done) = (Arc::clone(&entered), Arc::clone(&loud_done));
+            std::thread::spawn(move || {
+                let _quiet = Quiet::enter();
+                entered.wait();
+                loud_done.wait();
+                panic::catch_unwind(|| panic!("quiet-7f3a: inside a generator run")).is_err()
+            })
+        };
+        let loud = std::thread::spawn(move || {
+            entered.wait();
+            let caught = panic::catch_unwind(|| panic!("loud-7f3a: another thread")).is_err();
+            loud_done.wait();
+            caught
+        });
+        let caught = (quiet.join(), loud.join());
+        // Back to the hooks as they were (the process-wide quiet hook included).
+        panic::set_hook(Box::new(move |info| original(info)));
+
+        assert!(matches!(caught, (Ok(true), Ok(true))), "{caught:?}");
+        let seen: Vec<String> = SEEN
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|m| m.contains("7f3a"))
+            .cloned()
+            .collect();
+        assert_eq!(seen, ["loud-7f3a: another thread"]);
     }
 
     #[test]
