@@ -27,8 +27,16 @@
 //! A binary of its own, not a module of `tests/it`: it is built from older documents, where
 //! the other suites' types (written against the vendored or the full document) do not exist.
 
-#[macro_use]
-mod support;
+/// The document-independent part of `tests/support`: its root also holds helpers for the
+/// vendored operation, which an older document may not have. Shared with `tests/it`, so not
+/// every helper is used here.
+#[allow(dead_code, unused_imports)]
+mod support {
+    pub mod compat;
+    pub mod doc;
+    pub mod stack;
+    pub mod synth;
+}
 
 use support::compat;
 
@@ -343,7 +351,7 @@ fn older_client_decodes_newer_answers() {
     if !newer.is_file() {
         panic!("CALCOM_COMPAT_NEWER: {} is not a file", newer.display());
     }
-    support::with_big_stack(move || {
+    support::stack::with_big_stack(move || {
         let old = normalised();
         let new = Doc::from_value(load_normalised(&newer));
         let old_raw = load_overlaid(Path::new(CALCOM_SOURCE_DOCUMENT), "the older document");

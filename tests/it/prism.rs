@@ -541,7 +541,7 @@ fn start_prisms(doc: &Doc) -> Option<[Prism; 3]> {
 #[test]
 fn every_operation_is_accepted_by_prism_and_its_answer_decodes() {
     // Deep generated types decode recursively: a large stack.
-    support::with_big_stack(|| {
+    support::stack::with_big_stack(|| {
         let doc = normalised();
         let Some([plain, validating, relaxed]) = start_prisms(&doc) else {
             return;

@@ -82,7 +82,7 @@ fn run(doc: &Doc, schemas: &[(&'static str, String, JsonSchemaFn)]) -> Suite {
 
 #[test]
 fn every_schema_matches_its_rust_type() {
-    support::with_big_stack(|| {
+    support::stack::with_big_stack(|| {
         let doc = normalised();
         let suite = run(&doc, &registry());
         suite

@@ -69,7 +69,7 @@ fn run(doc: &Doc, schemas: &[(&'static str, RoundTripFn)], random: bool) -> Suit
 
 #[test]
 fn every_schema_round_trips_its_values() {
-    support::with_big_stack(|| {
+    support::stack::with_big_stack(|| {
         let doc = normalised();
         // A schema of the document without a registry entry fails in `run`.
         let suite = run(&doc, &registry(), true);

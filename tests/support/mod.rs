@@ -1,5 +1,6 @@
 //! The integration tests' one helper tree, shared by `tests/it` and the suites that need a
-//! binary of their own (`tests/from_env.rs`, `tests/secrets.rs`, `tests/forward_compat.rs`):
+//! binary of their own (`tests/from_env.rs`, `tests/secrets.rs`; `tests/forward_compat.rs` takes
+//! only the modules that hold for any document):
 //!
 //! - here: wiremock servers and answers for the vendored operation, a recording sleeper;
 //! - `raw`: raw TCP servers on 127.0.0.1 for fault injection;
@@ -19,19 +20,9 @@ pub mod raw;
 pub mod report;
 #[cfg(feature = "schemars")]
 pub mod schemas;
+pub mod stack;
 pub mod synth;
 pub mod values;
-
-/// Runs `f` on a thread with a large stack: deep generated types decode recursively.
-pub fn with_big_stack(f: impl FnOnce() + Send + 'static) {
-    let handle = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(f)
-        .expect("spawn the suite thread");
-    if let Err(panic) = handle.join() {
-        std::panic::resume_unwind(panic);
-    }
-}
 
 // `calcom_for_each_schema!` and `CALCOM_SKIPPED_SCHEMAS`, generated with the client.
 include!(concat!(env!("OUT_DIR"), "/calcom_schema_registry.rs"));
