@@ -107,25 +107,14 @@ fn operations() -> Vec<Operation> {
     out
 }
 
-/// Method and path template with the parameter names removed.
+/// Method and path template with the parameter names removed (the drift checker's
+/// path shape, so both match operations the same way).
 fn key(method: &str, path: &str) -> String {
-    let mut out = format!("{} ", method.to_ascii_uppercase());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push('{');
-            }
-            '}' => {
-                in_param = false;
-                out.push('}');
-            }
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
+    format!(
+        "{} {}",
+        method.to_ascii_uppercase(),
+        calcom_drift::model::path_shape(path)
+    )
 }
 
 /// The operations of a document by [`key`]: (path as written, operation).
