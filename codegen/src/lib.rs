@@ -28,7 +28,10 @@ mod pagination;
 mod passes;
 mod refs;
 mod report;
+mod request_builders;
 mod select;
+mod spec_path;
+mod type_graph;
 mod unions;
 
 pub use error::{CodegenError, ErrorKind};
@@ -39,6 +42,7 @@ pub use report::{PassReport, Report};
 pub use select::Selection;
 
 use emit::{api_snapshot, operation_registry, registry, tables};
+use spec_path::{SpecPath, SPEC_VAR};
 
 /// Everything one generation produces.
 pub struct Output {
@@ -164,6 +168,9 @@ pub fn generate_value(
         overlaid,
     } = pipeline(file, doc, options)?;
     let mut client = generate::parse(file, generation.tokens)?;
+    let builders = request_builders::remove_answer_only_builders(&mut client);
+    report.request_builders = builders.kept;
+    report.answer_only_builders = builders.removed;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
     report.catch_alls = catch_all::open_answer_types(&mut client).describe();
     decode_paths::located_decode_errors(&mut client);
@@ -241,10 +248,8 @@ fn try_build_script() -> Result<(), CodegenError> {
     println!("cargo:rerun-if-env-changed=CALCOM_OPENAPI_SPEC");
     println!("cargo:rerun-if-changed=build.rs");
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let spec = match std::env::var_os("CALCOM_OPENAPI_SPEC") {
-        Some(p) if !p.is_empty() => manifest_dir.join(p),
-        _ => manifest_dir.join("openapi/openapi.json"),
-    };
+    let spec_path = SpecPath::resolve(std::env::var_os(SPEC_VAR).as_deref(), &manifest_dir);
+    let spec = spec_path.path.clone();
     println!("cargo:rerun-if-changed={}", spec.display());
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
         CodegenError::unreadable(&spec, "", "OUT_DIR is not set: run from a build script")
@@ -278,7 +283,14 @@ fn try_build_script() -> Result<(), CodegenError> {
         // Cargo tells build scripts the enabled features: the `mock` feature of calcom.
         mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
     };
-    let output = generate_file(&spec, &options)?;
+    let output = generate_file(&spec, &options).map_err(|mut e| {
+        if e.kind == ErrorKind::UnreadableInput && !spec.exists() {
+            if let Some(hint) = spec_path.hint_when_missing() {
+                e.reason = format!("{}\n{hint}", e.reason);
+            }
+        }
+        e
+    })?;
     for warning in overlay::unmatched_user_actions(&output.report.overlays, &spec) {
         println!("cargo:warning=calcom: {warning}");
     }

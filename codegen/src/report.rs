@@ -89,6 +89,14 @@ pub struct Report {
     /// generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub catch_alls: Vec<String>,
+    /// Struct builders kept because a request carries the type (`request_builders.rs`);
+    /// filled when the client is generated, not by `check`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub request_builders: usize,
+    /// Types that occur only in answers, whose builder was removed (`request_builders.rs`);
+    /// filled when the client is generated, not by `check`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answer_only_builders: Vec<String>,
     /// The paginated list operations, which get a `stream()` (`pagination.rs`).
     pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
@@ -200,6 +208,19 @@ impl Report {
                 }
             }
         }
+        if self.request_builders + self.answer_only_builders.len() > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} kept (request types), {} removed (answer-only types)\n",
+                "builders",
+                self.request_builders,
+                self.answer_only_builders.len()
+            ));
+            if verbose {
+                for name in &self.answer_only_builders {
+                    out.push_str(&format!("    removed: {name}\n"));
+                }
+            }
+        }
         out.push_str(&format!(
             "paginated operations: {}\n",
             self.paginated_operations.len()
@@ -219,4 +240,8 @@ impl Report {
         out.push('\n');
         out
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds and runs examples/downstream as a user's project: copied out of this repository,
+# depending on calcom by (absolute) path, with its own document as `openapi.json` beside its
+# Cargo.toml and the `[env] ... relative = true` setting of its .cargo/config.toml.
+#
+#   scripts/downstream.sh [document] [CALCOM_TAGS value]
+#
+# The document defaults to ../shared/calcom-openapi/2025-09-26_6c9ac763.json. First it checks
+# that a relative CALCOM_OPENAPI_SPEC in the environment (the mistake the config fixes) fails
+# with the message that says where it was looked for and what to write instead.
+# CARGO_TARGET_DIR, when set, is used for the builds (CI keeps one between configurations).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+doc=${1:-$repo/../shared/calcom-openapi/2025-09-26_6c9ac763.json}
+tags=${2:-}
+[ -f "$doc" ] || { echo "downstream.sh: no document at $doc" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$repo/examples/downstream/." "$work/"
+rm -rf "$work/target" "$work/openapi.json"
+sed -i "s|^calcom = { path = \"../..\" }|calcom = { path = \"$repo\" }|" "$work/Cargo.toml"
+grep -q "path = \"$repo\"" "$work/Cargo.toml" || { echo "downstream.sh: could not point the example at $repo" >&2; exit 1; }
+cp "$doc" "$work/openapi.json"
+cd "$work"
+# What the user's own settings decide, not ours.
+unset CALCOM_OPENAPI_SPEC CALCOM_TAGS CALCOM_OPERATIONS CALCOM_OPENAPI_OVERLAYS
+
+echo "--- a relative CALCOM_OPENAPI_SPEC in the environment fails with the fix in its message"
+if out=$(CALCOM_OPENAPI_SPEC=openapi.json cargo build -q 2>&1); then
+  echo "downstream.sh: the build with a relative CALCOM_OPENAPI_SPEC succeeded; it reads calcom's folder" >&2
+  exit 1
+fi
+for expected in "cannot read the file" "resolves it against the folder" \
+  'CALCOM_OPENAPI_SPEC = { value = "openapi.json", relative = true }'; do
+  grep -qF -- "$expected" <<<"$out" || {
+    printf 'downstream.sh: the error does not say %s:\n%s\n' "$expected" "$out" >&2
+    exit 1
+  }
+done
+grep -F -m1 -- "resolves it against the folder" <<<"$out"
+
+echo "--- .cargo/config.toml [env] relative = true${tags:+, CALCOM_TAGS=$tags}: build and run"
+if [ -n "$tags" ]; then
+  CALCOM_TAGS=$tags cargo run -q
+else
+  cargo run -q
+fi
