@@ -17,11 +17,9 @@ tags=${2:-}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$repo/examples/downstream/." "$work/"
-rm -rf "$work/target" "$work/openapi.json"
-sed -i "s|^calcom = { path = \"../..\" }|calcom = { path = \"$repo\" }|" "$work/Cargo.toml"
-grep -q "path = \"$repo\"" "$work/Cargo.toml" || { echo "downstream.sh: could not point the example at $repo" >&2; exit 1; }
-cp "$doc" "$work/openapi.json"
+# shellcheck source=scripts/downstream-setup.sh
+source "$repo/scripts/downstream-setup.sh"
+downstream_setup "$work" "$doc"
 cd "$work"
 # What the user's own settings decide, not ours.
 unset CALCOM_OPENAPI_SPEC CALCOM_TAGS CALCOM_OPERATIONS CALCOM_OPENAPI_OVERLAYS

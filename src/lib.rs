@@ -52,6 +52,7 @@ mod send;
 #[cfg(calcom_service_account_key)]
 mod service_account;
 pub mod testing;
+mod tls;
 #[doc(hidden)]
 pub mod unions;
 pub mod webhooks;

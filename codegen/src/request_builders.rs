@@ -12,6 +12,7 @@
 
 use syn::Item;
 
+use crate::passes::named_unions::NAMED_UNIONS;
 use crate::type_graph::{reach, referenced_names, type_graph};
 
 /// What the rewrite did, by Rust type name.
@@ -29,7 +30,17 @@ pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
     let Some(types) = module_items(&mut client.items, "types") else {
         return Builders::default();
     };
-    let in_requests = reach(&type_graph(types), roots);
+    let mut graph = type_graph(types);
+    // A hand-written union (`calcom::ServiceAccountKey`) hides its branches from the graph,
+    // and a user builds them (`GoogleServiceAccountKeyInput::builder()`).
+    for (branches, rust_type) in NAMED_UNIONS {
+        let name = rust_type.rsplit("::").next().unwrap_or(rust_type);
+        graph.insert(
+            name.to_string(),
+            branches.iter().map(|b| b.to_string()).collect(),
+        );
+    }
+    let in_requests = reach(&graph, roots);
     let Some(builders) = module_items(types, "builder") else {
         return Builders::default();
     };
@@ -165,7 +176,10 @@ mod tests {
                 Item::Enum(e) => format!("enum {}", e.ident),
                 Item::Impl(block) => {
                     let ty = last_segment(&block.self_ty).unwrap_or_default();
-                    let tr = block.trait_.as_ref().and_then(|(_, p, _)| p.segments.last());
+                    let tr = block
+                        .trait_
+                        .as_ref()
+                        .and_then(|(_, p, _)| p.segments.last());
                     match tr {
                         Some(t) => format!("impl {} for {ty}", t.ident),
                         None => format!("impl {ty}"),
@@ -185,19 +199,26 @@ mod tests {
         assert_eq!(done.removed, ["Answer", "AnswerData"]);
 
         let types = module_items(&mut file.items, "types").unwrap();
-        let answer_data_items = types
-            .iter()
-            .find_map(|item| match item {
-                Item::Impl(b) if last_segment(&b.self_ty).as_deref() == Some("AnswerData") => {
-                    Some(b.items.len())
-                }
-                _ => None,
-            });
-        assert_eq!(answer_data_items, Some(1), "other methods of an inherent impl stay");
+        let answer_data_items = types.iter().find_map(|item| match item {
+            Item::Impl(b) if last_segment(&b.self_ty).as_deref() == Some("AnswerData") => {
+                Some(b.items.len())
+            }
+            _ => None,
+        });
+        assert_eq!(
+            answer_data_items,
+            Some(1),
+            "other methods of an inherent impl stay"
+        );
         let builders = module_items(types, "builder").unwrap();
         assert_eq!(
             names(builders),
-            ["struct Body", "impl Default for Body", "struct Inner", "struct Branch"]
+            [
+                "struct Body",
+                "impl Default for Body",
+                "struct Inner",
+                "struct Branch"
+            ]
         );
         let types = module_items(&mut file.items, "types").unwrap();
         assert_eq!(
@@ -217,6 +238,28 @@ mod tests {
                 "mod builder",
             ]
         );
+    }
+
+    #[test]
+    fn the_branches_of_a_hand_written_union_in_a_request_keep_their_builders() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Body { pub key: Option<calcom::ServiceAccountKey> }
+                pub struct GoogleServiceAccountKeyInput { pub client_email: String }
+                pub struct MicrosoftServiceAccountKeyInput { pub tenant_id: String }
+                pub mod builder {
+                    pub struct Body { key: Result<Option<calcom::ServiceAccountKey>, String> }
+                    pub struct GoogleServiceAccountKeyInput { client_email: Result<String, String> }
+                    pub struct MicrosoftServiceAccountKeyInput { tenant_id: Result<String, String> }
+                }
+            }
+            pub mod builder {
+                pub struct UpdateKey<'a> { body: Result<types::builder::Body, String> }
+            }
+        };
+        let done = remove_answer_only_builders(&mut file);
+        assert_eq!(done.kept, 3);
+        assert!(done.removed.is_empty(), "{:?}", done.removed);
     }
 
     #[test]

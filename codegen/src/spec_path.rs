@@ -95,7 +95,10 @@ mod tests {
         let spec = SpecPath::resolve(Some(OsStr::new("openapi.json")), Path::new("/reg/calcom"));
         assert_eq!(spec.path, Path::new("/reg/calcom/openapi.json"));
         let hint = spec.hint_when_missing().unwrap();
-        assert!(hint.contains("CALCOM_OPENAPI_SPEC=openapi.json is relative"), "{hint}");
+        assert!(
+            hint.contains("CALCOM_OPENAPI_SPEC=openapi.json is relative"),
+            "{hint}"
+        );
         assert!(hint.contains("(/reg/calcom)"), "{hint}");
         assert!(
             hint.contains(r#"CALCOM_OPENAPI_SPEC = { value = "openapi.json", relative = true }"#),

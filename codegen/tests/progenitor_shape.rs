@@ -152,7 +152,7 @@ fn progenitor_output_keeps_the_shape_the_readers_expect() {
     };
     panic!(
         "progenitor's output shape changed: review the syn readers in codegen/src/ \
-         (emit/operation_registry.rs, unions.rs, catch_all.rs, emit/api_snapshot.rs, \
+         (emit/operation_registry.rs, unions.rs, catch_all.rs, request_builders.rs, emit/api_snapshot.rs, \
          emit/registry.rs, pagination.rs) and regenerate with CALCOM_BLESS=1 \
          (`CALCOM_BLESS=1 cargo test -p calcom-codegen --test progenitor_shape`), then \
          review `git diff codegen/{GOLDEN}`.\n\

@@ -15,6 +15,7 @@ use crate::managed_user::{self, ManagedUserTokens, TokensCallback};
 use crate::redirect;
 use crate::retry::RetryPolicy;
 use crate::testing::{self, Sleeper};
+use crate::tls;
 use crate::{operations, Client, SecretString};
 
 /// Builds a [`Client`]. Start from [`Client::builder`].
@@ -260,6 +261,7 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| concat!("calcom-rust/", env!("CARGO_PKG_VERSION")).to_string());
         header_value(&user_agent, "user agent")?;
+        tls::ensure_provider();
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
