@@ -27,6 +27,7 @@ use quote::quote;
 use syn::visit_mut::VisitMut;
 use syn::{Fields, Item};
 
+use crate::syn_items::{last_segment, module_mut};
 use crate::type_graph::{reach, referenced_names, type_graph};
 use crate::unions::{is_untagged, remove_derive, serde_words};
 
@@ -66,10 +67,7 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
         .values()
         .flat_map(referenced_names)
         .collect();
-    let Some(types) = client.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = module_mut(&mut client.items, "types") else {
         return CatchAlls::default();
     };
     let edges = type_graph(types);
@@ -134,7 +132,7 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
     // Key-aware unions already have a hand-written `Deserialize`: give it the catch-all.
     for item in types.iter_mut() {
         if let Item::Impl(block) = item {
-            let Some(name) = self_name(&block.self_ty) else {
+            let Some(name) = last_segment(&block.self_ty) else {
                 continue;
             };
             if let Some(unknown) = key_aware_unknown.get(&name) {
@@ -150,7 +148,7 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
                 .as_ref()
                 .and_then(|(_, path, _)| path.segments.last())
                 .is_some_and(|s| s.ident == "Display");
-            let catch_all = self_name(&block.self_ty).and_then(|n| opened.get(&n).cloned());
+            let catch_all = last_segment(&block.self_ty).and_then(|n| opened.get(&n).cloned());
             if let (true, Some(unknown)) = (is_display, catch_all) {
                 DisplayUnknown(unknown).visit_item_impl_mut(block);
             }
@@ -353,7 +351,7 @@ fn key_aware_unions(items: &[Item]) -> HashSet<String> {
                     .is_some_and(|s| s.ident == "Deserialize");
                 let mut calls = FindsKeyAware(false);
                 calls.visit_item_impl_mut(&mut block.clone());
-                (is_deserialize && calls.0).then(|| self_name(&block.self_ty))?
+                (is_deserialize && calls.0).then(|| last_segment(&block.self_ty))?
             }
             _ => None,
         })
@@ -404,13 +402,6 @@ impl VisitMut for DisplayUnknown {
         m.arms.push(syn::parse_quote! {
             Self::#unknown(ref value) => f.write_str(value.as_str()),
         });
-    }
-}
-
-fn self_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
     }
 }
 

@@ -31,6 +31,7 @@ mod report;
 mod request_builders;
 mod select;
 mod spec_path;
+mod syn_items;
 mod type_graph;
 mod unions;
 

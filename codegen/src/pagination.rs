@@ -17,6 +17,7 @@ use syn::{GenericArgument, Item, PathArguments, ReturnType, Type};
 
 use crate::passes::OperationRecord;
 use crate::refs::resolve;
+use crate::syn_items::{last_segment, module, module_mut};
 
 /// Page size when the document declares neither a maximum nor a default for it.
 pub const FALLBACK_PAGE_SIZE: u64 = 100;
@@ -161,23 +162,11 @@ fn first_generic(ty: &Type) -> Option<&Type> {
     })
 }
 
-fn last_ident(ty: &Type) -> Option<String> {
-    let Type::Path(p) = ty else { return None };
-    Some(p.path.segments.last()?.ident.to_string())
-}
-
-fn module_items<'a>(file: &'a syn::File, name: &str) -> Option<&'a [Item]> {
-    file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.as_slice()),
-        _ => None,
-    })
-}
-
 /// The answer type's name (in `types`) of the builder `builder`, from its `send`.
 fn answer_type(builders: &[Item], builder: &str) -> Option<String> {
     builders.iter().find_map(|item| {
         let Item::Impl(block) = item else { return None };
-        if last_ident(&block.self_ty)? != builder {
+        if last_segment(&block.self_ty)? != builder {
             return None;
         }
         block.items.iter().find_map(|item| {
@@ -190,7 +179,7 @@ fn answer_type(builders: &[Item], builder: &str) -> Option<String> {
             let ReturnType::Type(_, ty) = &f.sig.output else {
                 return None;
             };
-            last_ident(first_generic(first_generic(ty)?)?)
+            last_segment(first_generic(first_generic(ty)?)?)
         })
     })
 }
@@ -207,10 +196,10 @@ fn item_type(types: &[Item], answer: &str) -> Option<Type> {
             .iter()
             .find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))?;
         let mut ty = &field.ty;
-        if last_ident(ty).as_deref() == Some("Option") {
+        if last_segment(ty).as_deref() == Some("Option") {
             ty = first_generic(ty)?;
         }
-        if last_ident(ty).as_deref() != Some("Vec") {
+        if last_segment(ty).as_deref() != Some("Vec") {
             return None;
         }
         let item = first_generic(ty)?.clone();
@@ -317,8 +306,8 @@ pub fn add_streams(client: &mut syn::File, paginated: &[Paginated]) -> Vec<Strin
     let mut missed = Vec::new();
     let mut methods = Vec::new();
     {
-        let builders = module_items(client, "builder").unwrap_or_default();
-        let types = module_items(client, "types").unwrap_or_default();
+        let builders = module(&client.items, "builder").unwrap_or_default();
+        let types = module(&client.items, "types").unwrap_or_default();
         for op in paginated {
             let builder = op.name.to_upper_camel_case();
             let item = answer_type(builders, &builder).and_then(|a| item_type(types, &a));
@@ -331,10 +320,7 @@ pub fn add_streams(client: &mut syn::File, paginated: &[Paginated]) -> Vec<Strin
             }
         }
     }
-    if let Some((_, items)) = client.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-        _ => None,
-    }) {
+    if let Some(items) = module_mut(&mut client.items, "builder") {
         for (name, method) in methods {
             // Our own tokens; if they ever failed to parse, the operation is reported.
             match syn::parse2::<Item>(method) {

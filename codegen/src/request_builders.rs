@@ -13,6 +13,7 @@
 use syn::Item;
 
 use crate::passes::named_unions::NAMED_UNIONS;
+use crate::syn_items::{last_segment, module, module_mut};
 use crate::type_graph::{reach, referenced_names, type_graph};
 
 /// What the rewrite did, by Rust type name.
@@ -27,7 +28,7 @@ pub struct Builders {
 /// Removes the builders of the types no request carries from the `types` module of `client`.
 pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
     let roots = request_roots(client);
-    let Some(types) = module_items(&mut client.items, "types") else {
+    let Some(types) = module_mut(&mut client.items, "types") else {
         return Builders::default();
     };
     let mut graph = type_graph(types);
@@ -41,7 +42,7 @@ pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
         );
     }
     let in_requests = reach(&graph, roots);
-    let Some(builders) = module_items(types, "builder") else {
+    let Some(builders) = module_mut(types, "builder") else {
         return Builders::default();
     };
     let mut done = Builders::default();
@@ -81,34 +82,15 @@ pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
 /// The types the fields of the client's builders (`crate::builder`) mention: request
 /// bodies (`types::builder::X`) and parameter types.
 fn request_roots(client: &syn::File) -> Vec<String> {
-    client
-        .items
+    module(&client.items, "builder")
+        .unwrap_or_default()
         .iter()
-        .filter_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .flat_map(|(_, items)| items)
         .filter_map(|item| match item {
             Item::Struct(s) => Some(s),
             _ => None,
         })
         .flat_map(|s| s.fields.iter().flat_map(|f| referenced_names(&f.ty)))
         .collect()
-}
-
-fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
-fn last_segment(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -198,7 +180,7 @@ mod tests {
         assert_eq!(done.kept, 3, "Body, Inner and Branch (through the enum)");
         assert_eq!(done.removed, ["Answer", "AnswerData"]);
 
-        let types = module_items(&mut file.items, "types").unwrap();
+        let types = module_mut(&mut file.items, "types").unwrap();
         let answer_data_items = types.iter().find_map(|item| match item {
             Item::Impl(b) if last_segment(&b.self_ty).as_deref() == Some("AnswerData") => {
                 Some(b.items.len())
@@ -210,7 +192,7 @@ mod tests {
             Some(1),
             "other methods of an inherent impl stay"
         );
-        let builders = module_items(types, "builder").unwrap();
+        let builders = module_mut(types, "builder").unwrap();
         assert_eq!(
             names(builders),
             [
@@ -220,7 +202,7 @@ mod tests {
                 "struct Branch"
             ]
         );
-        let types = module_items(&mut file.items, "types").unwrap();
+        let types = module_mut(&mut file.items, "types").unwrap();
         assert_eq!(
             names(types),
             [

@@ -20,10 +20,7 @@ use syn::{Fields, Item, Token};
 
 /// Rewrites the untagged enums of `types` in `client`; returns their names.
 pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
-    let Some(types) = client.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::syn_items::module_mut(&mut client.items, "types") else {
         return Vec::new();
     };
     let keys = struct_keys(types);

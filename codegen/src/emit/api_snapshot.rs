@@ -8,6 +8,7 @@ use quote::ToTokens;
 use syn::{Fields, GenericArgument, Item, PathArguments, ReturnType, Type};
 
 use crate::passes::OperationRecord;
+use crate::syn_items::module;
 
 /// Renders a type compactly: `Vec<types::Foo>`, not `:: std :: vec :: Vec < types :: Foo >`.
 fn type_string(ty: &impl ToTokens) -> String {
@@ -49,20 +50,13 @@ fn first_generic(ty: &Type) -> Option<&Type> {
     })
 }
 
-fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a [Item]> {
-    file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.as_slice()),
-        _ => None,
-    })
-}
-
 /// Renders the snapshot for a generated client and its operation records.
 pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String, syn::Error> {
     let file = syn::parse_file(client_source)?;
     let mut out = String::from(
         "# Public API of the generated calcom client (regenerate: see README, \"API snapshot\")\n\n## Methods\n",
     );
-    let builders = module(&file, "builder").unwrap_or_default();
+    let builders = module(&file.items, "builder").unwrap_or_default();
     let mut records: Vec<&OperationRecord> = records.iter().collect();
     records.sort_by(|a, b| a.name.cmp(&b.name));
     for record in records {
@@ -119,7 +113,7 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
         }
     }
     out.push_str("\n## Types\n");
-    for item in module(&file, "types").unwrap_or_default() {
+    for item in module(&file.items, "types").unwrap_or_default() {
         match item {
             Item::Struct(s) => {
                 out.push_str(&format!("\nstruct {}\n", s.ident));

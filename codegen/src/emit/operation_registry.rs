@@ -15,6 +15,7 @@ use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
 use crate::passes::OperationRecord;
+use crate::syn_items::last_segment;
 
 /// One setter of a generated builder: `fn name<V>(self, value: V) where V: TryInto<ty>`.
 #[derive(Clone)]
@@ -87,13 +88,6 @@ fn walk_builders(
 
 fn is_path(ty: &syn::Type, name: &str) -> bool {
     last_segment(ty).is_some_and(|n| n == name)
-}
-
-fn last_segment(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 /// `fn op(&self) -> builder::Op<'_>` gives `Op`.
