@@ -10,6 +10,8 @@
 //! (bodies and parameters, through every field, variant and alias) and removes the others.
 //! Answer types keep their public fields, so a test can still write one as a struct literal.
 
+use std::collections::HashSet;
+
 use syn::Item;
 
 use crate::passes::named_unions::NAMED_UNIONS;
@@ -45,18 +47,14 @@ pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
     let Some(builders) = module_mut(types, "builder") else {
         return Builders::default();
     };
-    let mut done = Builders::default();
-    for item in builders.iter() {
-        if let Item::Struct(s) = item {
-            let name = s.ident.to_string();
-            if in_requests.contains(&name) {
-                done.kept += 1;
-            } else {
-                done.removed.push(name);
-            }
-        }
-    }
-    let removed = |name: Option<String>| name.is_some_and(|n| done.removed.contains(&n));
+    let (kept, dropped): (HashSet<String>, HashSet<String>) = builders
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .partition(|name| in_requests.contains(name));
+    let removed = |name: Option<String>| name.is_some_and(|n| dropped.contains(&n));
     // The builder, its `Default`, its setters and both conversions: every item of
     // `types::builder` whose self type is the removed builder (or `super::X`).
     builders.retain(|item| match item {
@@ -75,8 +73,12 @@ pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
         }
     }
     types.retain(|item| !matches!(item, Item::Impl(block) if block.trait_.is_none() && block.items.is_empty()));
-    done.removed.sort();
-    done
+    let mut removed: Vec<String> = dropped.into_iter().collect();
+    removed.sort();
+    Builders {
+        kept: kept.len(),
+        removed,
+    }
 }
 
 /// The types the fields of the client's builders (`crate::builder`) mention: request
