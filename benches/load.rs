@@ -142,6 +142,7 @@ fn ours_client(base: &str) -> Client {
 }
 
 fn hand_client() -> reqwest::Client {
+    calcom::ensure_tls_provider();
     reqwest::Client::builder()
         .timeout(calcom::DEFAULT_TIMEOUT)
         .connect_timeout(calcom::DEFAULT_CONNECT_TIMEOUT)

@@ -36,18 +36,27 @@ impl std::error::Error for LocatedDecodeError {
     }
 }
 
+/// A success answer's body, read by the retry loop (`crate::send`) and handed on beside the
+/// response, so that decoding takes it as it is instead of reading the body again.
+#[derive(Clone)]
+pub(crate) struct AnswerBody(pub(crate) bytes::Bytes);
+
 /// Reads and decodes a success answer (the generated code's replacement for
 /// `ResponseValue::from_response`).
 #[doc(hidden)]
 pub async fn response_value<T: DeserializeOwned, E>(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, ProgenitorError<E>> {
     let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(ProgenitorError::ResponseBodyError)?;
+    let headers = std::mem::take(response.headers_mut());
+    let body = match response.extensions_mut().remove::<AnswerBody>() {
+        Some(AnswerBody(body)) => body,
+        // Boxed: a response that did not come through the retry loop is rare, and reading
+        // its body would make every call's future larger.
+        None => Box::pin(response.bytes())
+            .await
+            .map_err(ProgenitorError::ResponseBodyError)?,
+    };
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(plain) => {

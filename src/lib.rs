@@ -42,6 +42,8 @@ mod managed_user;
 pub mod operations;
 mod pacing;
 mod pagination;
+#[doc(hidden)]
+pub mod path;
 pub mod prelude;
 mod rate_limit;
 mod redirect;
@@ -91,6 +93,7 @@ pub use retry::{BASE_DELAY as RETRY_BASE_DELAY, MAX_BACKOFF as RETRY_MAX_BACKOFF
 pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};
+pub use tls::ensure_tls_provider;
 
 /// The progenitor runtime the generated code is built on.
 pub use progenitor_client;

@@ -133,7 +133,8 @@ impl Client {
                 if let Some(status) = error.status {
                     span.record("status", status.as_u16());
                 }
-                return Err(crate::refusal::as_reqwest_error(error).await);
+                // Boxed: a rare path that would otherwise enlarge every call's future.
+                return Err(Box::pin(crate::refusal::as_reqwest_error(error)).await);
             }
         };
         // Recording on a disabled span (no subscriber, or a filter that drops it) does
@@ -152,8 +153,9 @@ impl Client {
     }
 }
 
-/// The answer as a `reqwest::Response` again, decoding from memory. A non-success answer
-/// carries its decoded [`ApiError`], where the conversion into [`crate::Error`] finds it.
+/// The answer as a `reqwest::Response` again, decoding from memory. A success answer
+/// carries its body for [`crate::decode::response_value`]; a non-success answer its decoded
+/// [`ApiError`], where the conversion into [`crate::Error`] finds it.
 fn rebuild(answer: Answer) -> reqwest::Response {
     let Answer {
         status,
@@ -166,7 +168,9 @@ fn rebuild(answer: Answer) -> reqwest::Response {
     // right; it is also cheaper than what `From<http::Response>` does without it (parse a
     // placeholder URL).
     let mut builder = http::Response::builder().url(url);
-    if !status.is_success() {
+    if status.is_success() {
+        builder = builder.extension(crate::decode::AnswerBody(body.clone()));
+    } else {
         let api = ApiError::from_parts(status, headers.clone(), body.clone());
         tracing::debug!(
             status = status.as_u16(),

@@ -30,6 +30,7 @@ mod refs;
 mod report;
 mod request_builders;
 mod select;
+mod send_rewrites;
 mod spec_path;
 mod syn_items;
 mod type_graph;
@@ -175,6 +176,9 @@ pub fn generate_value(
     report.key_aware_unions = unions::key_aware_unions(&mut client);
     report.catch_alls = catch_all::open_answer_types(&mut client).describe();
     decode_paths::located_decode_errors(&mut client);
+    let sends = send_rewrites::rewrite_sends(&mut client);
+    report.path_segments_in_place = sends.path_segments;
+    report.version_headers_dropped = sends.version_headers;
     pagination::add_streams_to_client(&mut client, &generation.document, &records, &mut report);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()

@@ -97,6 +97,14 @@ pub struct Report {
     /// filled when the client is generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answer_only_builders: Vec<String>,
+    /// Path parameters the generated `send()`s encode in place, and operations whose
+    /// progenitor `api-version` header is not built (`send_rewrites.rs`); filled when the
+    /// client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub path_segments_in_place: usize,
+    /// See `path_segments_in_place`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub version_headers_dropped: usize,
     /// The paginated list operations, which get a `stream()` (`pagination.rs`).
     pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
@@ -220,6 +228,15 @@ impl Report {
                     out.push_str(&format!("    removed: {name}\n"));
                 }
             }
+        }
+        if self.path_segments_in_place + self.version_headers_dropped > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} path parameters encoded in place, {} operations without progenitor's api-version header (of {})\n",
+                "send() rewrites",
+                self.path_segments_in_place,
+                self.version_headers_dropped,
+                self.operations_generated
+            ));
         }
         out.push_str(&format!(
             "paginated operations: {}\n",

@@ -261,7 +261,7 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| concat!("calcom-rust/", env!("CARGO_PKG_VERSION")).to_string());
         header_value(&user_agent, "user agent")?;
-        tls::ensure_provider();
+        tls::ensure_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))

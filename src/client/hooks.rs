@@ -8,11 +8,9 @@ use super::{ClientState, API_VERSION_HEADER};
 use crate::auth::MissingCredentials;
 use crate::{operations, refusal, Client};
 
-/// The header progenitor adds to every request; removed before sending. Header names are
-/// built at compile time: a `&str` key is parsed on every use, and even `from_static` at
-/// run time compares the name against every standard header.
-static PROGENITOR_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
-/// [`API_VERSION_HEADER`] as a header name.
+/// [`API_VERSION_HEADER`] as a header name, built at compile time: a `&str` key is parsed
+/// on every use, and even `from_static` at run time compares the name against every
+/// standard header.
 static API_VERSION_HEADER_NAME: HeaderName = HeaderName::from_static(API_VERSION_HEADER);
 
 impl ClientHooks<ClientState> for Client {
@@ -32,8 +30,10 @@ impl ClientHooks<ClientState> for Client {
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
+        // The rare paths are boxed: an async fn's future is as large as its largest path,
+        // and every call moves this one as it is built and awaited.
         if let Err(missing) = self.prepare(&mut request, info) {
-            return Err(refusal::as_reqwest_error(missing).await);
+            return Err(Box::pin(refusal::as_reqwest_error(missing)).await);
         }
         // `Instrument`, not `span.enter()`: a guard held across `.await` would leave the
         // span entered on the thread while this request waits, and other tasks' events
@@ -43,7 +43,7 @@ impl ClientHooks<ClientState> for Client {
                 // Around the retries: refresh and replay once with the new token.
                 Some(user) => {
                     let send = |request| self.send_with_retries(request, &span);
-                    user.exec(self.client(), request, send).await
+                    Box::pin(user.exec(self.client(), request, send)).await
                 }
                 None => self.send_with_retries(request, &span).await,
             }
@@ -60,9 +60,8 @@ impl Client {
         info: &OperationInfo,
     ) -> Result<(), MissingCredentials> {
         let state = &self.inner;
-        // progenitor sends the document's `info.version` ("1.0.0") as `api-version`;
-        // Cal.com versions operations with `cal-api-version` instead.
-        request.headers_mut().remove(&PROGENITOR_VERSION_HEADER);
+        // progenitor's `api-version` header (the document's `info.version`) is not built at
+        // all (calcom_codegen::send_rewrites): Cal.com reads `cal-api-version`, set here.
         let operation = operations::find(info.operation_id);
         if let Some(op) = operation {
             let auth_headers = state.credentials.headers_for(op.name, &op.auth)?;

@@ -34,6 +34,7 @@ async fn verifies_deliveries_and_stops_after_the_limit() {
         move |line| sink.lock().unwrap().push(line),
     ));
 
+    calcom::ensure_tls_provider();
     let http = reqwest::Client::new();
     let post = |body: &'static str, signature: Option<String>| {
         let mut request = http.post(&url).body(body);
