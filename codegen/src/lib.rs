@@ -173,6 +173,7 @@ pub fn generate_value(
     let builders = request_builders::remove_answer_only_builders(&mut client);
     report.request_builders = builders.kept;
     report.answer_only_builders = builders.removed;
+    report.answer_only_string_conversions = builders.string_conversions_removed;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
     report.catch_alls = catch_all::open_answer_types(&mut client).describe();
     decode_paths::located_decode_errors(&mut client);

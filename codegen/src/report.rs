@@ -97,6 +97,10 @@ pub struct Report {
     /// filled when the client is generated, not by `check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answer_only_builders: Vec<String>,
+    /// `TryFrom<&str>`-style conversions removed from enums that occur only in answers
+    /// (`request_builders.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub answer_only_string_conversions: usize,
     /// Path parameters the generated `send()`s encode in place, and operations whose
     /// progenitor `api-version` header is not built (`send_rewrites.rs`); filled when the
     /// client is generated.
@@ -218,10 +222,11 @@ impl Report {
         }
         if self.request_builders + self.answer_only_builders.len() > 0 {
             out.push_str(&format!(
-                "{:<24} {:>5} kept (request types), {} removed (answer-only types)\n",
+                "{:<24} {:>5} kept (request types), {} removed (answer-only types); {} string conversions of answer-only enums removed\n",
                 "builders",
                 self.request_builders,
-                self.answer_only_builders.len()
+                self.answer_only_builders.len(),
+                self.answer_only_string_conversions
             ));
             if verbose {
                 for name in &self.answer_only_builders {

@@ -9,6 +9,11 @@
 //! This rewrite keeps the builder of every type reachable from a field of a client builder
 //! (bodies and parameters, through every field, variant and alias) and removes the others.
 //! Answer types keep their public fields, so a test can still write one as a struct literal.
+//!
+//! The same holds for the string conversions typify writes for every string enum
+//! (`TryFrom<&str>`, `TryFrom<&String>`, `TryFrom<String>`): a builder setter takes an enum
+//! field as `TryInto<Enum>`, so that `.status("accepted")` works. An enum no request carries
+//! has no setter left to take it; it keeps `FromStr` (`"accepted".parse()`) and `Display`.
 
 use std::collections::HashSet;
 
@@ -25,6 +30,8 @@ pub struct Builders {
     pub kept: usize,
     /// Types whose builder was removed: they occur only in answers.
     pub removed: Vec<String>,
+    /// String conversions (`TryFrom<&str>` and the like) removed from answer-only enums.
+    pub string_conversions_removed: usize,
 }
 
 /// Removes the builders of the types no request carries from the `types` module of `client`.
@@ -73,12 +80,52 @@ pub fn remove_answer_only_builders(client: &mut syn::File) -> Builders {
         }
     }
     types.retain(|item| !matches!(item, Item::Impl(block) if block.trait_.is_none() && block.items.is_empty()));
+    let answer_only_enums: HashSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(e) if !in_requests.contains(&e.ident.to_string()) => {
+                Some(e.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    let before = types.len();
+    types.retain(|item| match item {
+        Item::Impl(block) => {
+            !(is_string_conversion(block)
+                && last_segment(&block.self_ty).is_some_and(|n| answer_only_enums.contains(&n)))
+        }
+        _ => true,
+    });
+    let string_conversions_removed = before - types.len();
     let mut removed: Vec<String> = dropped.into_iter().collect();
     removed.sort();
     Builders {
         kept: kept.len(),
         removed,
+        string_conversions_removed,
     }
+}
+
+/// `impl TryFrom<&str> for X`, `TryFrom<&String>` or `TryFrom<String>`.
+fn is_string_conversion(block: &syn::ItemImpl) -> bool {
+    let Some((_, path, _)) = &block.trait_ else {
+        return false;
+    };
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let Some(syn::GenericArgument::Type(arg)) = args.args.first() else {
+        return false;
+    };
+    let arg = match arg {
+        syn::Type::Reference(r) => r.elem.as_ref(),
+        other => other,
+    };
+    last.ident == "TryFrom" && matches!(last_segment(arg).as_deref(), Some("str" | "String"))
 }
 
 /// The types the fields of the client's builders (`crate::builder`) mention: request
@@ -106,8 +153,15 @@ mod tests {
                 pub struct Inner { pub n: i64 }
                 pub enum Choice { A(Branch), B(i64) }
                 pub struct Branch { pub x: bool }
-                pub struct Answer { pub data: AnswerData }
+                pub struct Answer { pub data: AnswerData, pub status: AnswerStatus }
                 pub struct AnswerData { pub n: i64 }
+                pub enum AnswerStatus { Done }
+                impl ::std::str::FromStr for AnswerStatus { type Err = (); }
+                impl ::std::convert::TryFrom<&str> for AnswerStatus { type Error = (); }
+                impl ::std::convert::TryFrom<&::std::string::String> for AnswerStatus { type Error = (); }
+                impl ::std::convert::TryFrom<::std::string::String> for AnswerStatus { type Error = (); }
+                impl ::std::convert::TryFrom<&str> for Choice { type Error = (); }
+                impl ::std::convert::TryFrom<i64> for AnswerStatus { type Error = (); }
                 impl ::std::convert::From<&Answer> for Answer {
                     fn from(value: &Answer) -> Self { value.clone() }
                 }
@@ -181,6 +235,7 @@ mod tests {
         let done = remove_answer_only_builders(&mut file);
         assert_eq!(done.kept, 3, "Body, Inner and Branch (through the enum)");
         assert_eq!(done.removed, ["Answer", "AnswerData"]);
+        assert_eq!(done.string_conversions_removed, 3);
 
         let types = module_mut(&mut file.items, "types").unwrap();
         let answer_data_items = types.iter().find_map(|item| match item {
@@ -214,6 +269,10 @@ mod tests {
                 "struct Branch",
                 "struct Answer",
                 "struct AnswerData",
+                "enum AnswerStatus",
+                "impl FromStr for AnswerStatus",
+                "impl TryFrom for Choice",
+                "impl TryFrom for AnswerStatus",
                 "impl From for Answer",
                 "impl AnswerData",
                 "impl Body",

@@ -55,5 +55,4 @@ async fn documented_values_keep_their_variants() {
 fn only_documented_values_convert_from_text() {
     assert_eq!("error".parse::<Status>().unwrap(), Status::Error);
     assert!("partially_saved".parse::<Status>().is_err());
-    assert!(Status::try_from("partially_saved").is_err());
 }
