@@ -106,14 +106,21 @@ fn encode_path_argument(expr: &Expr) -> Option<Expr> {
         .then(|| (*to_string.receiver).clone())
 }
 
+/// The call of `header_map.append(…);` and the like.
+fn header_map_call(stmt: &Stmt) -> Option<&syn::ExprMethodCall> {
+    match stmt {
+        Stmt::Expr(Expr::MethodCall(call), _) if receiver_is(&call.receiver, HEADER_MAP) => {
+            Some(call)
+        }
+        _ => None,
+    }
+}
+
 /// `header_map.append(HeaderName::from_static("api-version"), …);`
 fn appends_version_header(stmt: &Stmt) -> bool {
-    let Stmt::Expr(Expr::MethodCall(call), _) = stmt else {
+    let Some(call) = header_map_call(stmt).filter(|call| call.method == "append") else {
         return false;
     };
-    if !(receiver_is(&call.receiver, HEADER_MAP) && call.method == "append") {
-        return false;
-    }
     let Some(Expr::Call(name)) = call.args.first() else {
         return false;
     };
@@ -126,7 +133,7 @@ fn appends_version_header(stmt: &Stmt) -> bool {
 
 /// `header_map.append(…);` and the like.
 fn fills_header_map(stmt: &Stmt) -> bool {
-    matches!(stmt, Stmt::Expr(Expr::MethodCall(call), _) if receiver_is(&call.receiver, HEADER_MAP))
+    header_map_call(stmt).is_some()
 }
 
 /// `let mut header_map = …;`
@@ -176,6 +183,21 @@ mod tests {
         syn::parse_quote! { async fn send() #body }
     }
 
+    /// What progenitor writes for its `api-version` header, in a map of `capacity`.
+    fn version_header(capacity: usize) -> [Stmt; 2] {
+        [
+            syn::parse_quote!(
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(#capacity);
+            ),
+            syn::parse_quote!(
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+            ),
+        ]
+    }
+
     #[test]
     fn path_segments_are_encoded_in_place() {
         let mut file = send(syn::parse_quote!({
@@ -199,12 +221,10 @@ mod tests {
 
     #[test]
     fn the_version_header_is_not_built() {
+        let [declare, append] = version_header(1);
         let mut file = send(syn::parse_quote!({
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            #declare
+            #append
             let mut request = client
                 .client
                 .patch(url)
@@ -222,12 +242,10 @@ mod tests {
 
     #[test]
     fn a_header_map_with_other_headers_keeps_them() {
+        let [declare, append] = version_header(2);
         let mut file = send(syn::parse_quote!({
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            #declare
+            #append
             header_map.append("x-trace", value.to_string().try_into()?);
             let mut request = client.client.get(url).headers(header_map).build()?;
         }));
