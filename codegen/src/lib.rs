@@ -21,6 +21,7 @@ mod decode_paths;
 mod emit;
 mod error;
 mod generate;
+mod identical_types;
 mod load;
 mod mock;
 pub mod overlay;
@@ -176,10 +177,16 @@ pub fn generate_value(
     report.answer_only_string_conversions = builders.string_conversions_removed;
     report.key_aware_unions = unions::key_aware_unions(&mut client);
     report.catch_alls = catch_all::open_answer_types(&mut client).describe();
+    let merged = identical_types::merge_identical_types(&mut client);
+    report.identical_types = merged.aliases();
+    report.identical_type_groups = merged.groups;
+    report.identical_types_kept_apart = merged.kept_apart;
     decode_paths::located_decode_errors(&mut client);
     let sends = send_rewrites::rewrite_sends(&mut client);
     report.path_segments_in_place = sends.path_segments;
     report.version_headers_dropped = sends.version_headers;
+    report.requests_scoped = sends.requests_scoped;
+    report.buffered_execs = sends.buffered_execs;
     pagination::add_streams_to_client(&mut client, &generation.document, &records, &mut report);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()

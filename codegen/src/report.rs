@@ -109,6 +109,25 @@ pub struct Report {
     /// See `path_segments_in_place`.
     #[serde(skip_serializing_if = "is_zero")]
     pub version_headers_dropped: usize,
+    /// `send()`s whose request is built in a block that ends before the answer is awaited
+    /// (`send_rewrites.rs`), so the call's future does not keep it.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub requests_scoped: usize,
+    /// `send()`s that call `calcom::Client::exec_buffered`, which hands the answer's body on
+    /// beside the response (`send_rewrites.rs`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub buffered_execs: usize,
+    /// Types identical to another, made aliases of it so they compile once
+    /// (`identical_types.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub identical_types: usize,
+    /// Each type kept by that merge, with its aliases.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identical_type_groups: Vec<(String, Vec<String>)>,
+    /// Types identical to another that stayed apart: merging would have given a type two
+    /// impls of one trait.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identical_types_kept_apart: Vec<String>,
     /// The paginated list operations, which get a `stream()` (`pagination.rs`).
     pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
@@ -236,12 +255,31 @@ impl Report {
         }
         if self.path_segments_in_place + self.version_headers_dropped > 0 {
             out.push_str(&format!(
-                "{:<24} {:>5} path parameters encoded in place, {} operations without progenitor's api-version header (of {})\n",
+                "{:<24} {:>5} path parameters encoded in place, {} operations without progenitor's api-version header, {} whose request ends before the answer is awaited, {} through exec_buffered (of {})\n",
                 "send() rewrites",
                 self.path_segments_in_place,
                 self.version_headers_dropped,
+                self.requests_scoped,
+                self.buffered_execs,
                 self.operations_generated
             ));
+        }
+        if self.identical_types + self.identical_types_kept_apart.len() > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} types made aliases of {} identical ones (compiled once); {} kept apart (merging would duplicate a trait impl)\n",
+                "identical types",
+                self.identical_types,
+                self.identical_type_groups.len(),
+                self.identical_types_kept_apart.len()
+            ));
+            if verbose {
+                for (kept, aliases) in &self.identical_type_groups {
+                    out.push_str(&format!("    {kept}: {}\n", aliases.join(", ")));
+                }
+                for name in &self.identical_types_kept_apart {
+                    out.push_str(&format!("    kept apart: {name}\n"));
+                }
+            }
         }
         out.push_str(&format!(
             "paginated operations: {}\n",

@@ -7,6 +7,16 @@
 //!   built: Cal.com versions operations with `cal-api-version`, which the client sets, and
 //!   the header map progenitor builds for it was allocated and filled on every call only to
 //!   be removed again before sending.
+//! - **The request does not outlive its sending.** progenitor builds the request, lends it
+//!   to the `pre` hook and moves it into `exec`, all in the body of `send()`; a local that
+//!   was lent keeps its place in an `async fn`'s future until the end of its scope, so the
+//!   request (264 bytes), the body and the path parameters stayed in every call's future
+//!   while the answer was awaited, beside the copy `exec` holds. They are now built in a
+//!   block whose value is `exec`'s future, awaited after the block ends.
+//! - **The answer's body is not put back into a response.** `send()` calls
+//!   `calcom::Client::exec_buffered`, which hands on the response with the body it read
+//!   beside it, where progenitor's `exec` hook has to return a response whose body can be
+//!   read again (for a program that calls `exec` itself, it still does).
 //!
 //! The load bench (`cargo bench --bench load`) measures what this saves.
 
@@ -27,6 +37,10 @@ pub struct SendRewrites {
     pub path_segments: usize,
     /// Operations whose `api-version` header is no longer built.
     pub version_headers: usize,
+    /// `send()`s whose request is built in a block that ends before the answer is awaited.
+    pub requests_scoped: usize,
+    /// `client.exec(…)` calls that became `client.exec_buffered(…)`.
+    pub buffered_execs: usize,
 }
 
 /// Rewrites every `send()` of `client`.
@@ -42,7 +56,23 @@ struct Rewrite {
 }
 
 impl VisitMut for Rewrite {
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        if f.sig.ident == "send" && f.sig.asyncness.is_some() && scope_request(&mut f.block) {
+            self.counts.requests_scoped += 1;
+        }
+        syn::visit_mut::visit_impl_item_fn_mut(self, f);
+    }
+
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr {
+            if call.method == "exec"
+                && call.args.len() == 2
+                && receiver_is(&call.receiver, "client")
+            {
+                call.method = syn::Ident::new("exec_buffered", call.method.span());
+                self.counts.buffered_execs += 1;
+            }
+        }
         if let Some(value) = encode_path_argument(expr) {
             *expr = syn::parse_quote!(::calcom::path::Segment(&#value));
             self.counts.path_segments += 1;
@@ -80,6 +110,113 @@ impl VisitMut for Rewrite {
         }
         syn::visit_mut::visit_block_mut(self, block);
     }
+}
+
+/// Rewrites the statements of a `send()` from
+///
+/// ```text
+/// let Self { client, org_id, body } = self;
+/// let org_id = org_id.map_err(Error::InvalidRequest)?;    // …and the rest up to
+/// let info = OperationInfo { operation_id: "…" };
+/// client.pre(&mut request, &info).await?;
+/// let result = client.exec(request, &info).await;
+/// ```
+///
+/// to `let info = …; let result = { let org_id = …; …; client.pre(…).await?;
+/// client.exec(request, &info) }.await;`. `info` goes first because `exec`'s future borrows
+/// it. Returns `false`, changing nothing, when the statements are not in that shape or a
+/// later statement uses a local of the block. Uses are found by name, so a later method of
+/// the same name counts too (`response.status()` after a `status` query parameter: 4 of the
+/// full document's 230 operations keep their shape for that reason).
+fn scope_request(block: &mut syn::Block) -> bool {
+    let stmts = &block.stmts;
+    let Some(start) = stmts.iter().position(destructures_self) else {
+        return false;
+    };
+    let Some(exec) = stmts.iter().position(|s| exec_call(s).is_some()) else {
+        return false;
+    };
+    let Some(info) = stmts.iter().position(declares_constant_info) else {
+        return false;
+    };
+    if !(start < info && info < exec) {
+        return false;
+    }
+    let scoped: Vec<&Stmt> = (start + 1..exec)
+        .filter(|&i| i != info)
+        .map(|i| &stmts[i])
+        .collect();
+    let locals: std::collections::HashSet<String> = scoped
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Local(local) => Some(local.pat.to_token_stream().to_string()),
+            _ => None,
+        })
+        .flat_map(|pat| identifiers(&pat))
+        .collect();
+    let used_later = stmts[exec + 1..]
+        .iter()
+        .flat_map(|s| identifiers(&s.to_token_stream().to_string()))
+        .any(|ident| locals.contains(&ident));
+    if used_later {
+        return false;
+    }
+    let Some((result, call)) = exec_call(&stmts[exec]) else {
+        return false;
+    };
+    let scoped_block: Stmt = syn::parse_quote! {
+        let #result = { #(#scoped)* #call }.await;
+    };
+    let mut rewritten: Vec<Stmt> = stmts[..=start].to_vec();
+    rewritten.push(stmts[info].clone());
+    rewritten.push(scoped_block);
+    rewritten.extend(stmts[exec + 1..].iter().cloned());
+    block.stmts = rewritten;
+    true
+}
+
+/// `let Self { … } = self;`
+fn destructures_self(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Local(local)
+        if matches!(&local.pat, syn::Pat::Struct(p) if p.path.is_ident("Self"))
+            && local.init.as_ref().is_some_and(|init| matches!(init.expr.as_ref(), Expr::Path(p) if p.path.is_ident("self"))))
+}
+
+/// `let info = OperationInfo { operation_id: "…" };`: every field a literal, so it can be
+/// built earlier.
+fn declares_constant_info(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let Some(init) = &local.init else {
+        return false;
+    };
+    pattern_is(&local.pat, "info")
+        && matches!(init.expr.as_ref(), Expr::Struct(s)
+            if s.path.is_ident("OperationInfo") && s.fields.iter().all(|f| matches!(f.expr, Expr::Lit(_))))
+}
+
+/// `result` and `client.exec(request, &info)` of `let result = client.exec(request, &info).await;`.
+fn exec_call(stmt: &Stmt) -> Option<(&syn::Pat, &Expr)> {
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let Expr::Await(awaited) = local.init.as_ref()?.expr.as_ref() else {
+        return None;
+    };
+    let Expr::MethodCall(call) = awaited.base.as_ref() else {
+        return None;
+    };
+    (call.method == "exec").then_some((&local.pat, awaited.base.as_ref()))
+}
+
+/// The identifiers in token text.
+fn identifiers(tokens: &str) -> Vec<String> {
+    tokens
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// `x` of `encode_path(&x.to_string())`.
@@ -238,6 +375,71 @@ mod tests {
             !src.contains("header_map") && src.contains(". patch (url) . json (& body) . build ()"),
             "{src}"
         );
+    }
+
+    /// The tail of a generated `send()`, as progenitor writes it.
+    fn progenitor_send() -> syn::File {
+        syn::parse_quote! {
+            impl<'a> Op<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Out>, Error<()>> {
+                    let Self { client, org_id, body } = self;
+                    let org_id = org_id.map_err(Error::InvalidRequest)?;
+                    let body = body.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/v2/x/{}", client.baseurl, ::calcom::path::Segment(&org_id));
+                    #[allow(unused_mut)]
+                    let mut request = client.client.patch(url).json(&body).build()?;
+                    let info = OperationInfo { operation_id: "op" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ::calcom::decode::response_value(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_request_is_built_in_a_block_that_ends_before_the_answer_is_awaited() {
+        let mut file = progenitor_send();
+        assert_eq!(rewrite_sends(&mut file).requests_scoped, 1);
+        let text = prettyplease::unparse(&file);
+        let info = text.find("let info").unwrap_or(usize::MAX);
+        let block = text.find("let result = {").unwrap_or(usize::MAX);
+        let org_id = text.find("let org_id").unwrap_or(usize::MAX);
+        let awaited = text
+            .find("client.exec_buffered(request, &info)\n")
+            .unwrap_or(usize::MAX);
+        let post = text
+            .find("client.post(&result, &info)")
+            .unwrap_or(usize::MAX);
+        assert!(
+            info < block && block < org_id && org_id < awaited && awaited < post,
+            "{text}"
+        );
+        assert!(text.contains(".await;\n        client.post"), "{text}");
+    }
+
+    #[test]
+    fn a_send_that_uses_a_block_local_later_is_left_alone() {
+        let mut file = progenitor_send();
+        // A later statement that reads `body`, a local the block would end.
+        if let Some(syn::Item::Impl(block)) = file.items.first_mut() {
+            if let Some(syn::ImplItem::Fn(f)) = block.items.first_mut() {
+                f.block.stmts.insert(10, syn::parse_quote!(drop(body);));
+            }
+        }
+        // Only the call is renamed (`exec_buffered`), the statements stay as they were.
+        let before = file
+            .to_token_stream()
+            .to_string()
+            .replace("client . exec (", "client . exec_buffered (");
+        let counts = rewrite_sends(&mut file);
+        assert_eq!((counts.requests_scoped, counts.buffered_execs), (0, 1));
+        assert_eq!(file.to_token_stream().to_string(), before);
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! progenitor's hooks: what the client does around every request.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use futures_util::future::Either;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
@@ -13,14 +17,43 @@ use crate::{operations, refusal, Client};
 /// standard header.
 static API_VERSION_HEADER_NAME: HeaderName = HeaderName::from_static(API_VERSION_HEADER);
 
+/// The future of a refused call or of a managed user's call: rare enough to be boxed, so
+/// that it does not enlarge every call's future.
+type Boxed<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+
 impl ClientHooks<ClientState> for Client {
     // Everything happens in `exec`: `pre` can only fail with a string, and a missing
     // credential is a typed error (`Error::MissingCredentials`).
-    async fn exec(
+    //
+    // The generated `send()`s call `exec_buffered` instead (calcom_codegen::send_rewrites),
+    // which leaves the answer's body beside the response for decoding; a program that calls
+    // `exec` itself gets a response whose body reads as usual.
+    fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        let buffered = self.exec_buffered(request, info);
+        async move { buffered.await.map(crate::send::with_readable_body) }
+    }
+}
+
+impl Client {
+    /// What the generated `send()`s call instead of
+    /// [`ClientHooks::exec`](progenitor_client::ClientHooks::exec): the same auth headers,
+    /// `cal-api-version`, retries and tracing, and the answer handed on with its body
+    /// already read, as an extension for decoding rather than as the response's body
+    /// (building a response around the body again cost six allocations a call).
+    ///
+    /// Not an `async fn`: what comes before sending is synchronous, and an `async fn` would
+    /// keep its own copy of the request (its arguments stay in its future) beside the one
+    /// the retry loop holds. This returns the retry loop's future itself, instrumented.
+    #[doc(hidden)]
+    pub fn exec_buffered(
         &self,
         mut request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + '_ {
         let span = tracing::info_span!(
             "calcom.request",
             operation = info.operation_id,
@@ -30,29 +63,28 @@ impl ClientHooks<ClientState> for Client {
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        // The rare paths are boxed: an async fn's future is as large as its largest path,
-        // and every call moves this one as it is built and awaited.
-        if let Err(missing) = self.prepare(&mut request, info) {
-            return Err(Box::pin(refusal::as_reqwest_error(missing)).await);
-        }
         // `Instrument`, not `span.enter()`: a guard held across `.await` would leave the
         // span entered on the thread while this request waits, and other tasks' events
         // would be logged inside it.
-        let exec = async {
-            match &self.inner.managed_user {
-                // Around the retries: refresh and replay once with the new token.
-                Some(user) => {
-                    let send = |request| self.send_with_retries(request, &span);
-                    Box::pin(user.exec(self.client(), request, send)).await
-                }
-                None => self.send_with_retries(request, &span).await,
+        if let Err(missing) = self.prepare(&mut request, info) {
+            let refused: Boxed<'_> =
+                Box::pin(async move { Err(refusal::as_reqwest_error(missing).await) });
+            return Either::Left(refused).instrument(span);
+        }
+        let send = match &self.inner.managed_user {
+            // Around the retries: refresh and replay once with the new token.
+            Some(user) => {
+                let span = span.clone();
+                let managed: Boxed<'_> = Box::pin(async move {
+                    let send = |request| self.send_with_retries(request, span.clone());
+                    user.exec(self.client(), request, send).await
+                });
+                Either::Left(managed)
             }
+            None => Either::Right(self.send_with_retries(request, span.clone())),
         };
-        exec.instrument(span.clone()).await
+        send.instrument(span)
     }
-}
-
-impl Client {
     /// Adds the auth headers and `cal-api-version` the operation needs.
     fn prepare(
         &self,
