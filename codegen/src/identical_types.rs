@@ -77,17 +77,45 @@ pub fn merge_identical_types(client: &mut syn::File) -> Merged {
     }
 }
 
-/// The generated types, in the order of the module: their names, and whether each is a
-/// struct or enum of its own (a candidate) rather than an alias typify wrote.
+/// The generated structs and enums that could be identical to another, in the order of the
+/// module: those whose field or variant names another shares. (Fingerprinting every type
+/// costs about a second in the build script, which runs unoptimised; most types are unique
+/// by their names alone.)
 fn candidates(types: &[Item]) -> Vec<String> {
-    types
+    let shaped: Vec<(String, String)> = types
         .iter()
         .filter_map(|item| match item {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Struct(s) => Some((s.ident.to_string(), shape(&s.fields))),
+            Item::Enum(e) => Some((
+                e.ident.to_string(),
+                e.variants
+                    .iter()
+                    .map(|v| format!("{}{}", v.ident, shape(&v.fields)))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            )),
             _ => None,
         })
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for (_, key) in &shaped {
+        *count.entry(key).or_default() += 1;
+    }
+    shaped
+        .iter()
+        .filter(|(_, key)| count[key.as_str()] > 1)
+        .map(|(name, _)| name.clone())
         .collect()
+}
+
+/// The field names of a struct or variant (their count, for tuple fields).
+fn shape(fields: &syn::Fields) -> String {
+    let names: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| f.ident.as_ref().map_or(i.to_string(), |n| n.to_string()))
+        .collect();
+    format!("({})", names.join(","))
 }
 
 /// The name an item belongs to: the type it defines, or the self type of an impl.
