@@ -297,28 +297,38 @@ impl VisitMut for Rename<'_> {
 /// merging into A).
 fn conflicting_names(items: &[Item], aliases: &HashMap<String, String>) -> HashSet<String> {
     let mut headers: HashMap<String, Vec<String>> = HashMap::new();
-    walk_impls(items, &mut |block: &syn::ItemImpl| {
-        let Some((_, trait_path, _)) = &block.trait_ else {
-            return;
-        };
-        if last_segment(&block.self_ty).is_some_and(|n| aliases.contains_key(&n)) {
-            return; // removed with the alias
-        }
-        let (mut generics, mut trait_path, mut self_ty) = (
-            block.generics.clone(),
-            trait_path.clone(),
-            (*block.self_ty).clone(),
-        );
-        let original = header_text(&generics, &trait_path, &self_ty);
-        let mut rename = Rename { own: None, aliases };
-        rename.visit_generics_mut(&mut generics);
-        rename.visit_path_mut(&mut trait_path);
-        rename.visit_type_mut(&mut self_ty);
-        headers
-            .entry(header_text(&generics, &trait_path, &self_ty))
-            .or_default()
-            .push(original);
-    });
+    walk_impls(
+        items,
+        &[],
+        &mut |block: &syn::ItemImpl, modules: &[String]| {
+            let Some((_, trait_path, _)) = &block.trait_ else {
+                return;
+            };
+            // `apply` removes an alias's impls from `types` and `types::builder` (the kept type
+            // has the same ones); an impl for it anywhere else stays, and counts.
+            let removed_with_alias = matches!(modules, [m] | [m, _] if m == "types")
+                && (modules.len() == 1 || modules[1] == "builder");
+            if removed_with_alias
+                && last_segment(&block.self_ty).is_some_and(|n| aliases.contains_key(&n))
+            {
+                return;
+            }
+            let (mut generics, mut trait_path, mut self_ty) = (
+                block.generics.clone(),
+                trait_path.clone(),
+                (*block.self_ty).clone(),
+            );
+            let original = header_text(&generics, &trait_path, &self_ty);
+            let mut rename = Rename { own: None, aliases };
+            rename.visit_generics_mut(&mut generics);
+            rename.visit_path_mut(&mut trait_path);
+            rename.visit_type_mut(&mut self_ty);
+            headers
+                .entry(header_text(&generics, &trait_path, &self_ty))
+                .or_default()
+                .push(original);
+        },
+    );
     let mut names = HashSet::new();
     for originals in headers.values().filter(|o| o.len() > 1) {
         for original in originals {
@@ -350,14 +360,20 @@ fn identifiers(tokens: &str) -> HashSet<String> {
         .collect()
 }
 
-/// Every impl block in `items`, through inline modules.
-fn walk_impls(items: &[Item], visit: &mut impl FnMut(&syn::ItemImpl)) {
+/// Every impl block in `items`, through inline modules, with the path of modules it is in.
+fn walk_impls(
+    items: &[Item],
+    modules: &[String],
+    visit: &mut impl FnMut(&syn::ItemImpl, &[String]),
+) {
     for item in items {
         match item {
-            Item::Impl(block) => visit(block),
+            Item::Impl(block) => visit(block, modules),
             Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    walk_impls(inner, visit);
+                    let mut path = modules.to_vec();
+                    path.push(m.ident.to_string());
+                    walk_impls(inner, &path, visit);
                 }
             }
             _ => {}
@@ -512,6 +528,22 @@ mod tests {
         assert_eq!(merged.aliases(), 0, "{merged:?}");
         assert_eq!(merged.kept_apart, vec!["B".to_string()]);
         assert!(text.contains("pub struct B"), "{text}");
+    }
+
+    #[test]
+    fn an_impl_outside_the_types_module_counts() {
+        // Both have an impl of the same trait outside `types`, which the merge would not
+        // remove: merging would make them two impls for one type.
+        let (merged, _) = merged(syn::parse_quote! {
+            pub mod types {
+                pub struct A { pub n: i64 }
+                pub struct B { pub n: i64 }
+            }
+            impl Paged for types::A {}
+            impl Paged for types::B {}
+        });
+        assert_eq!(merged.aliases(), 0, "{merged:?}");
+        assert_eq!(merged.kept_apart, vec!["B".to_string()]);
     }
 
     #[test]
