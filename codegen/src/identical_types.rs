@@ -26,7 +26,7 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::Item;
 
-use crate::syn_items::{last_segment, module_mut};
+use crate::syn_items::{identifiers, last_segment, module_mut};
 
 /// What the rewrite did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -161,7 +161,7 @@ fn find_aliases(types: &mut [Item], blocked: &HashSet<String>) -> HashMap<String
                 .is_none_or(|(_, mentioned)| !mentioned.is_disjoint(&merged_last_round));
             if stale {
                 let print = fingerprint(name, &owned[name], &aliases);
-                let mentioned = identifiers(&print);
+                let mentioned: HashSet<String> = identifiers(&print);
                 prints.insert(name, (print, mentioned));
             }
         }
@@ -333,7 +333,7 @@ fn conflicting_names(items: &[Item], aliases: &HashMap<String, String>) -> HashS
     for originals in headers.values().filter(|o| o.len() > 1) {
         for original in originals {
             names.extend(
-                identifiers(original)
+                identifiers::<Vec<String>>(original)
                     .into_iter()
                     .filter(|name| aliases.contains_key(name)),
             );
@@ -349,15 +349,6 @@ fn header_text(generics: &syn::Generics, trait_path: &syn::Path, self_ty: &syn::
         trait_path.to_token_stream(),
         self_ty.to_token_stream()
     )
-}
-
-/// The identifiers in token text.
-fn identifiers(tokens: &str) -> HashSet<String> {
-    tokens
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
-        .map(str::to_string)
-        .collect()
 }
 
 /// Every impl block in `items`, through inline modules, with the path of modules it is in.

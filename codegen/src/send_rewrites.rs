@@ -25,6 +25,8 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Stmt};
 
+use crate::syn_items::identifiers;
+
 /// The header progenitor adds to every operation.
 const PROGENITOR_VERSION_HEADER: &str = "api-version";
 /// The local progenitor builds it in.
@@ -152,11 +154,11 @@ fn scope_request(block: &mut syn::Block) -> bool {
             Stmt::Local(local) => Some(local.pat.to_token_stream().to_string()),
             _ => None,
         })
-        .flat_map(|pat| identifiers(&pat))
+        .flat_map(|pat| identifiers::<Vec<String>>(&pat))
         .collect();
     let used_later = stmts[exec + 1..]
         .iter()
-        .flat_map(|s| identifiers(&s.to_token_stream().to_string()))
+        .flat_map(|s| identifiers::<Vec<String>>(&s.to_token_stream().to_string()))
         .any(|ident| locals.contains(&ident));
     if used_later {
         return false;
@@ -208,15 +210,6 @@ fn exec_call(stmt: &Stmt) -> Option<(&syn::Pat, &Expr)> {
         return None;
     };
     (call.method == "exec").then_some((&local.pat, awaited.base.as_ref()))
-}
-
-/// The identifiers in token text.
-fn identifiers(tokens: &str) -> Vec<String> {
-    tokens
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
-        .map(str::to_string)
-        .collect()
 }
 
 /// `x` of `encode_path(&x.to_string())`.

@@ -25,3 +25,13 @@ pub(crate) fn last_segment(ty: &syn::Type) -> Option<String> {
         _ => None,
     }
 }
+
+/// The identifiers in token text (`a :: B < c >` → `a`, `B`, `c`): what the rewrites that
+/// look for a name in printed tokens compare against.
+pub(crate) fn identifiers<C: FromIterator<String>>(tokens: &str) -> C {
+    tokens
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(str::to_string)
+        .collect()
+}
