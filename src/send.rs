@@ -78,6 +78,7 @@ impl Client {
             let started = (!span.is_disabled()).then(Instant::now);
             let may_retry = state.retry.allows(request.method());
             let pacer = state.pacer.as_deref();
+            let limit = state.max_response_bytes;
             let mut retry = 0;
             let outcome = loop {
                 if let Some((until, wait)) = pacer.and_then(|p| p.pending()) {
@@ -90,7 +91,6 @@ impl Client {
                         p.waited(until);
                     }
                 }
-                let limit = state.max_response_bytes;
                 // A retry would need the request again: send a copy and keep the request.
                 // Without one, the request itself goes, as the last attempt. (Sending the
                 // request and keeping the copy would hold both in this future while the
@@ -174,8 +174,8 @@ fn observe(pacer: Option<&crate::pacing::Pacer>, outcome: &Result<Answer, Failur
 /// The answer for the generated code, which decodes from memory: the body goes on the
 /// response for [`crate::decode::response_value`], and a non-success answer's decoded
 /// [`ApiError`] beside it, where the conversion into [`crate::Error`] finds it. (The
-/// response itself is handed on, its body read: building a new one cost a copy of the URL
-/// and five allocations a call.)
+/// response itself is handed on, its body read: building a new one cost six allocations a
+/// call, a copy of the URL among them.)
 fn hand_on(answer: Answer) -> reqwest::Response {
     let Answer { mut response, body } = answer;
     let status = response.status();

@@ -26,7 +26,7 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::Item;
 
-use crate::syn_items::{identifiers, last_segment, module_mut};
+use crate::syn_items::{identifiers, last_segment, module, module_mut};
 
 /// What the rewrite did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -50,30 +50,109 @@ const SELF_NAME: &str = "__CalcomSelfType";
 
 /// Merges the identical types of the `types` module of `client` (and their builders).
 pub fn merge_identical_types(client: &mut syn::File) -> Merged {
+    let Some(types) = module(&client.items, "types") else {
+        return Merged::default();
+    };
+    // Collected once: the retries below only set more names apart.
+    let candidates = Candidates::of(types);
     let mut blocked: HashSet<String> = HashSet::new();
-    loop {
-        let Some(types) = module_mut(&mut client.items, "types") else {
-            return Merged::default();
-        };
-        let aliases = find_aliases(types, &blocked);
+    let aliases = loop {
+        let aliases = candidates.aliases(&blocked);
         let conflicts = conflicting_names(&client.items, &aliases);
         if conflicts.is_empty() {
-            let Some(types) = module_mut(&mut client.items, "types") else {
-                return Merged::default();
-            };
-            apply(types, &aliases);
-            let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for (alias, kept) in &aliases {
-                groups.entry(kept.clone()).or_default().push(alias.clone());
-            }
-            let mut kept_apart: Vec<String> = blocked.into_iter().collect();
-            kept_apart.sort();
-            return Merged {
-                groups: groups.into_iter().collect(),
-                kept_apart,
-            };
+            break aliases;
         }
         blocked.extend(conflicts);
+    };
+    if let Some(types) = module_mut(&mut client.items, "types") {
+        apply(types, &aliases);
+    }
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (alias, kept) in &aliases {
+        groups.entry(kept.clone()).or_default().push(alias.clone());
+    }
+    let mut kept_apart: Vec<String> = blocked.into_iter().collect();
+    kept_apart.sort();
+    Merged {
+        groups: groups.into_iter().collect(),
+        kept_apart,
+    }
+}
+
+/// The types that could merge, in the order of the module, with everything generated for
+/// each (its items in `types` and `types::builder`).
+struct Candidates {
+    names: Vec<String>,
+    owned: HashMap<String, Vec<Item>>,
+}
+
+impl Candidates {
+    fn of(types: &[Item]) -> Self {
+        let names = candidate_names(types);
+        let name_set: HashSet<&String> = names.iter().collect();
+        let mut owned: HashMap<String, Vec<Item>> = HashMap::new();
+        let builders = module(types, "builder").unwrap_or_default();
+        for item in types.iter().chain(builders) {
+            if let Some(name) = owner(item).filter(|n| name_set.contains(n)) {
+                owned.entry(name).or_default().push(item.clone());
+            }
+        }
+        Self { names, owned }
+    }
+
+    /// Every alias to make, resolved to the type it stands for (never to another alias),
+    /// leaving the `blocked` names apart.
+    fn aliases(&self, blocked: &HashSet<String>) -> HashMap<String, String> {
+        let Self { names, owned } = self;
+        let names = names.as_slice();
+        let mut aliases: HashMap<String, String> = HashMap::new();
+        // A fingerprint changes only when a name it mentions was merged in the round before.
+        let mut prints: HashMap<&String, (String, HashSet<String>)> = HashMap::new();
+        let mut merged_last_round: HashSet<String> = HashSet::new();
+        loop {
+            let mut first_of: HashMap<&String, &String> = HashMap::new();
+            let mut merged_now = Vec::new();
+            for name in names {
+                if aliases.contains_key(name) || blocked.contains(name) {
+                    continue;
+                }
+                let stale = prints
+                    .get(name)
+                    .is_none_or(|(_, mentioned)| !mentioned.is_disjoint(&merged_last_round));
+                if stale {
+                    let print = fingerprint(name, &owned[name], &aliases);
+                    let mentioned: HashSet<String> = identifiers(&print);
+                    prints.insert(name, (print, mentioned));
+                }
+            }
+            for name in names {
+                let Some((print, _)) = prints.get(name) else {
+                    continue;
+                };
+                if aliases.contains_key(name) || blocked.contains(name) {
+                    continue;
+                }
+                match first_of.get(print) {
+                    Some(kept) => merged_now.push((name.clone(), (*kept).clone())),
+                    None => {
+                        first_of.insert(print, name);
+                    }
+                }
+            }
+            if merged_now.is_empty() {
+                break;
+            }
+            merged_last_round = merged_now.iter().map(|(alias, _)| alias.clone()).collect();
+            aliases.extend(merged_now);
+            // A type kept in an earlier round may have merged into another in this one.
+            let snapshot = aliases.clone();
+            for kept in aliases.values_mut() {
+                while let Some(next) = snapshot.get(kept.as_str()) {
+                    *kept = next.clone();
+                }
+            }
+        }
+        aliases
     }
 }
 
@@ -81,7 +160,7 @@ pub fn merge_identical_types(client: &mut syn::File) -> Merged {
 /// module: those whose field or variant names another shares. (Fingerprinting every type
 /// costs about a second in the build script, which runs unoptimised; most types are unique
 /// by their names alone.)
-fn candidates(types: &[Item]) -> Vec<String> {
+fn candidate_names(types: &[Item]) -> Vec<String> {
     let shaped: Vec<(String, String)> = types
         .iter()
         .filter_map(|item| match item {
@@ -129,72 +208,6 @@ fn owner(item: &Item) -> Option<String> {
     }
 }
 
-/// Every alias to make, resolved to the type it stands for (never to another alias).
-fn find_aliases(types: &mut [Item], blocked: &HashSet<String>) -> HashMap<String, String> {
-    let names = candidates(types);
-    let mut owned: HashMap<String, Vec<Item>> = HashMap::new();
-    let name_set: HashSet<&String> = names.iter().collect();
-    let mut collect = |items: &[Item]| {
-        for item in items {
-            if let Some(name) = owner(item).filter(|n| name_set.contains(n)) {
-                owned.entry(name).or_default().push(item.clone());
-            }
-        }
-    };
-    collect(types);
-    if let Some(builders) = module_mut(types, "builder") {
-        collect(builders);
-    }
-    let mut aliases: HashMap<String, String> = HashMap::new();
-    // A fingerprint changes only when a name it mentions was merged in the round before.
-    let mut prints: HashMap<&String, (String, HashSet<String>)> = HashMap::new();
-    let mut merged_last_round: HashSet<String> = HashSet::new();
-    loop {
-        let mut first_of: HashMap<&String, &String> = HashMap::new();
-        let mut merged_now = Vec::new();
-        for name in &names {
-            if aliases.contains_key(name) || blocked.contains(name) {
-                continue;
-            }
-            let stale = prints
-                .get(name)
-                .is_none_or(|(_, mentioned)| !mentioned.is_disjoint(&merged_last_round));
-            if stale {
-                let print = fingerprint(name, &owned[name], &aliases);
-                let mentioned: HashSet<String> = identifiers(&print);
-                prints.insert(name, (print, mentioned));
-            }
-        }
-        for name in &names {
-            let Some((print, _)) = prints.get(name) else {
-                continue;
-            };
-            if aliases.contains_key(name) || blocked.contains(name) {
-                continue;
-            }
-            match first_of.get(print) {
-                Some(kept) => merged_now.push((name.clone(), (*kept).clone())),
-                None => {
-                    first_of.insert(print, name);
-                }
-            }
-        }
-        if merged_now.is_empty() {
-            break;
-        }
-        merged_last_round = merged_now.iter().map(|(alias, _)| alias.clone()).collect();
-        aliases.extend(merged_now);
-        // A type kept in an earlier round may have merged into another in this one.
-        let snapshot = aliases.clone();
-        for kept in aliases.values_mut() {
-            while let Some(next) = snapshot.get(kept.as_str()) {
-                *kept = next.clone();
-            }
-        }
-    }
-    aliases
-}
-
 /// Everything generated for `name`, as text: its own name set aside, docs left out, merged
 /// types written as the type they stand for.
 fn fingerprint(name: &str, items: &[Item], aliases: &HashMap<String, String>) -> String {
@@ -222,6 +235,14 @@ struct Rename<'a> {
 }
 
 impl Rename<'_> {
+    /// A struct or enum's own attributes and name.
+    fn definition(&self, attrs: &mut Vec<syn::Attribute>, ident: &mut Ident) {
+        without_docs(attrs);
+        if let Some(new) = self.renamed(ident) {
+            *ident = new;
+        }
+    }
+
     fn renamed(&self, ident: &Ident) -> Option<Ident> {
         let text = ident.to_string();
         if self.own == Some(text.as_str()) {
@@ -256,18 +277,12 @@ impl VisitMut for Rename<'_> {
     }
 
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        without_docs(&mut item.attrs);
-        if let Some(new) = self.renamed(&item.ident) {
-            item.ident = new;
-        }
+        self.definition(&mut item.attrs, &mut item.ident);
         syn::visit_mut::visit_item_struct_mut(self, item);
     }
 
     fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        without_docs(&mut item.attrs);
-        if let Some(new) = self.renamed(&item.ident) {
-            item.ident = new;
-        }
+        self.definition(&mut item.attrs, &mut item.ident);
         syn::visit_mut::visit_item_enum_mut(self, item);
     }
 
@@ -306,8 +321,11 @@ fn conflicting_names(items: &[Item], aliases: &HashMap<String, String>) -> HashS
             };
             // `apply` removes an alias's impls from `types` and `types::builder` (the kept type
             // has the same ones); an impl for it anywhere else stays, and counts.
-            let removed_with_alias = matches!(modules, [m] | [m, _] if m == "types")
-                && (modules.len() == 1 || modules[1] == "builder");
+            let removed_with_alias = match modules {
+                [types] => types == "types",
+                [types, builder] => types == "types" && builder == "builder",
+                _ => false,
+            };
             if removed_with_alias
                 && last_segment(&block.self_ty).is_some_and(|n| aliases.contains_key(&n))
             {

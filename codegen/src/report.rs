@@ -63,6 +63,13 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// One line a name, indented, after `prefix` (the verbose lists of [`Report::to_text`]).
+fn push_names(out: &mut String, prefix: &str, names: &[String]) {
+    for name in names {
+        out.push_str(&format!("    {prefix}{name}\n"));
+    }
+}
+
 /// The whole story of one generation.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -222,9 +229,7 @@ impl Report {
                 self.key_aware_unions.len()
             ));
             if verbose {
-                for name in &self.key_aware_unions {
-                    out.push_str(&format!("    {name}\n"));
-                }
+                push_names(&mut out, "", &self.key_aware_unions);
             }
         }
         if !self.catch_alls.is_empty() {
@@ -234,9 +239,7 @@ impl Report {
                 self.catch_alls.len()
             ));
             if verbose {
-                for name in &self.catch_alls {
-                    out.push_str(&format!("    {name}\n"));
-                }
+                push_names(&mut out, "", &self.catch_alls);
             }
         }
         if self.request_builders + self.answer_only_builders.len() > 0 {
@@ -248,9 +251,7 @@ impl Report {
                 self.answer_only_string_conversions
             ));
             if verbose {
-                for name in &self.answer_only_builders {
-                    out.push_str(&format!("    removed: {name}\n"));
-                }
+                push_names(&mut out, "removed: ", &self.answer_only_builders);
             }
         }
         if self.path_segments_in_place + self.version_headers_dropped > 0 {
@@ -276,9 +277,7 @@ impl Report {
                 for (kept, aliases) in &self.identical_type_groups {
                     out.push_str(&format!("    {kept}: {}\n", aliases.join(", ")));
                 }
-                for name in &self.identical_types_kept_apart {
-                    out.push_str(&format!("    kept apart: {name}\n"));
-                }
+                push_names(&mut out, "kept apart: ", &self.identical_types_kept_apart);
             }
         }
         out.push_str(&format!(
@@ -286,9 +285,7 @@ impl Report {
             self.paginated_operations.len()
         ));
         if verbose {
-            for name in &self.paginated_operations {
-                out.push_str(&format!("    {name}\n"));
-            }
+            push_names(&mut out, "", &self.paginated_operations);
         }
         if let Some(selection) = &self.selection {
             out.push_str(&format!("selection: {selection}\n"));
