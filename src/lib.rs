@@ -36,6 +36,10 @@ mod body_limit;
 pub mod catch_all;
 mod client;
 #[doc(hidden)]
+pub mod conversion;
+#[doc(hidden)]
+pub mod de;
+#[doc(hidden)]
 pub mod decode;
 mod error;
 mod managed_user;
@@ -49,6 +53,8 @@ mod rate_limit;
 mod redirect;
 mod refusal;
 mod retry;
+#[doc(hidden)]
+pub mod runner;
 mod secret;
 mod send;
 #[cfg(calcom_service_account_key)]

@@ -20,6 +20,7 @@
 //! from what would become the same type): the generated code would not compile.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use proc_macro2::{Ident, Span};
 use quote::ToTokens;
@@ -84,7 +85,13 @@ pub fn merge_identical_types(client: &mut syn::File) -> Merged {
 struct Candidates {
     names: Vec<String>,
     owned: HashMap<String, Vec<Item>>,
+    /// Each candidate's fingerprint before any merge, with the names it mentions: the same
+    /// on every retry, so computed once (fingerprinting is most of this pass's time).
+    first_prints: HashMap<String, Rc<Print>>,
 }
+
+/// A fingerprint and the identifiers in it.
+type Print = (String, HashSet<String>);
 
 impl Candidates {
     fn of(types: &[Item]) -> Self {
@@ -97,17 +104,37 @@ impl Candidates {
                 owned.entry(name).or_default().push(item.clone());
             }
         }
-        Self { names, owned }
+        let no_aliases = HashMap::new();
+        let first_prints = names
+            .iter()
+            .map(|name| {
+                let print = fingerprint(name, &owned[name], &no_aliases);
+                let mentioned = identifiers(&print);
+                (name.clone(), Rc::new((print, mentioned)))
+            })
+            .collect();
+        Self {
+            names,
+            owned,
+            first_prints,
+        }
     }
 
     /// Every alias to make, resolved to the type it stands for (never to another alias),
     /// leaving the `blocked` names apart.
     fn aliases(&self, blocked: &HashSet<String>) -> HashMap<String, String> {
-        let Self { names, owned } = self;
+        let Self {
+            names,
+            owned,
+            first_prints,
+        } = self;
         let names = names.as_slice();
         let mut aliases: HashMap<String, String> = HashMap::new();
         // A fingerprint changes only when a name it mentions was merged in the round before.
-        let mut prints: HashMap<&String, (String, HashSet<String>)> = HashMap::new();
+        let mut prints: HashMap<&String, Rc<Print>> = first_prints
+            .iter()
+            .map(|(name, print)| (name, Rc::clone(print)))
+            .collect();
         let mut merged_last_round: HashSet<String> = HashSet::new();
         loop {
             let mut first_of: HashMap<&String, &String> = HashMap::new();
@@ -118,17 +145,18 @@ impl Candidates {
                 }
                 let stale = prints
                     .get(name)
-                    .is_none_or(|(_, mentioned)| !mentioned.is_disjoint(&merged_last_round));
+                    .is_none_or(|print| !print.1.is_disjoint(&merged_last_round));
                 if stale {
                     let print = fingerprint(name, &owned[name], &aliases);
                     let mentioned: HashSet<String> = identifiers(&print);
-                    prints.insert(name, (print, mentioned));
+                    prints.insert(name, Rc::new((print, mentioned)));
                 }
             }
             for name in names {
-                let Some((print, _)) = prints.get(name) else {
+                let Some(entry) = prints.get(name) else {
                     continue;
                 };
+                let print = &entry.0;
                 if aliases.contains_key(name) || blocked.contains(name) {
                     continue;
                 }

@@ -22,6 +22,8 @@ mod emit;
 mod error;
 mod generate;
 mod identical_types;
+mod inline_fns;
+mod lean_deserialize;
 mod load;
 mod mock;
 pub mod overlay;
@@ -32,6 +34,8 @@ mod report;
 mod request_builders;
 mod select;
 mod send_rewrites;
+mod send_runner;
+mod setter_messages;
 mod spec_path;
 mod syn_items;
 mod type_graph;
@@ -181,13 +185,23 @@ pub fn generate_value(
     report.identical_types = merged.aliases();
     report.identical_type_groups = merged.groups;
     report.identical_types_kept_apart = merged.kept_apart;
+    // After the merge: an alias shares the impl of the type it names.
+    let lean = lean_deserialize::write_struct_impls(&mut client);
+    report.lean_deserialize = lean.written;
+    report.serde_derive_kept = lean.kept;
     decode_paths::located_decode_errors(&mut client);
     let sends = send_rewrites::rewrite_sends(&mut client);
     report.path_segments_in_place = sends.path_segments;
     report.version_headers_dropped = sends.version_headers;
     report.requests_scoped = sends.requests_scoped;
     report.buffered_execs = sends.buffered_execs;
+    report.shared_setter_messages = setter_messages::shared_setter_messages(&mut client);
+    let runners = send_runner::hand_sends_to_runner(&mut client);
+    report.sends_handed_to_runner = runners.handed_over;
+    report.sends_kept_async = runners.kept;
     pagination::add_streams_to_client(&mut client, &generation.document, &records, &mut report);
+    // Last: every function generated so far, streams included.
+    report.inlined_fns = inline_fns::inline_generated_fns(&mut client);
     let generated: Vec<passes::OperationRecord> = records
         .into_iter()
         .filter(|r| {

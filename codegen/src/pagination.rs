@@ -176,9 +176,7 @@ fn answer_type(builders: &[Item], builder: &str) -> Option<String> {
             if f.sig.ident != "send" {
                 return None;
             }
-            let ReturnType::Type(_, ty) = &f.sig.output else {
-                return None;
-            };
+            let ty = crate::syn_items::send_output(&f.sig)?;
             last_segment(first_generic(first_generic(ty)?)?)
         })
     })

@@ -124,6 +124,21 @@ pub struct Report {
     /// beside the response (`send_rewrites.rs`).
     #[serde(skip_serializing_if = "is_zero")]
     pub buffered_execs: usize,
+    /// Non-generic generated functions marked `#[inline]`, so that they are compiled where
+    /// they are used (`inline_fns.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub inlined_fns: usize,
+    /// Setters whose conversion error message is built by `calcom::conversion` instead of
+    /// a `format!` of their own (`setter_messages.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub shared_setter_messages: usize,
+    /// `send()`s that return `calcom::runner::send`'s future instead of being an `async fn`
+    /// (`send_runner.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sends_handed_to_runner: usize,
+    /// `send()`s left an `async fn` of their own (not in the shape the runner takes).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sends_kept_async: usize,
     /// Types identical to another, made aliases of it so they compile once
     /// (`identical_types.rs`); filled when the client is generated.
     #[serde(skip_serializing_if = "is_zero")]
@@ -135,6 +150,13 @@ pub struct Report {
     /// impls of one trait.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub identical_types_kept_apart: Vec<String>,
+    /// Structs that decode through the written `Deserialize` impl instead of serde's derive
+    /// (`lean_deserialize.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lean_deserialize: usize,
+    /// Structs that keep serde's derived `Deserialize`, each with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub serde_derive_kept: Vec<String>,
     /// The paginated list operations, which get a `stream()` (`pagination.rs`).
     pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
@@ -265,6 +287,24 @@ impl Report {
                 self.operations_generated
             ));
         }
+        if self.inlined_fns > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} non-generic functions #[inline]: compiled where they are used\n",
+                "inline functions", self.inlined_fns
+            ));
+        }
+        if self.shared_setter_messages > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} builder setters format their conversion error through calcom::conversion\n",
+                "setter messages", self.shared_setter_messages
+            ));
+        }
+        if self.sends_handed_to_runner + self.sends_kept_async > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} send()s return calcom::runner::send's future; {} stay async fns (another shape)\n",
+                "send() runner", self.sends_handed_to_runner, self.sends_kept_async
+            ));
+        }
         if self.identical_types + self.identical_types_kept_apart.len() > 0 {
             out.push_str(&format!(
                 "{:<24} {:>5} types made aliases of {} identical ones (compiled once); {} kept apart (merging would duplicate a trait impl)\n",
@@ -278,6 +318,17 @@ impl Report {
                     out.push_str(&format!("    {kept}: {}\n", aliases.join(", ")));
                 }
                 push_names(&mut out, "kept apart: ", &self.identical_types_kept_apart);
+            }
+        }
+        if self.lean_deserialize + self.serde_derive_kept.len() > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} structs decode through the written impl (visit_map only); {} keep serde's derive\n",
+                "lean Deserialize",
+                self.lean_deserialize,
+                self.serde_derive_kept.len()
+            ));
+            if verbose {
+                push_names(&mut out, "kept: ", &self.serde_derive_kept);
             }
         }
         out.push_str(&format!(

@@ -35,3 +35,51 @@ pub(crate) fn identifiers<C: FromIterator<String>>(tokens: &str) -> C {
         .map(str::to_string)
         .collect()
 }
+
+/// The type arguments of `ty` when its last path segment is `outer` (`Result<A, B>` → `[A, B]`).
+pub(crate) fn type_arguments<'a>(ty: &'a syn::Type, outer: &str) -> Option<Vec<&'a syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != outer {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// What a generated `send()` resolves to: its return type, or the `Output` of the
+/// `impl Future<Output = …>` it returns once handed to the runner (`send_runner.rs`).
+pub(crate) fn send_output(sig: &syn::Signature) -> Option<&syn::Type> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let syn::Type::ImplTrait(imp) = ty.as_ref() else {
+        return Some(ty);
+    };
+    imp.bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(t) = bound else {
+            return None;
+        };
+        let last = t.path.segments.last()?;
+        if last.ident != "Future" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(&assoc.ty),
+            _ => None,
+        })
+    })
+}

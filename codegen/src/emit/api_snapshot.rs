@@ -5,7 +5,7 @@
 //! response type), then one block per generated type (its fields or variants).
 
 use quote::ToTokens;
-use syn::{Fields, GenericArgument, Item, PathArguments, ReturnType, Type};
+use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 
 use crate::passes::OperationRecord;
 use crate::syn_items::module;
@@ -89,7 +89,7 @@ pub fn render(client_source: &str, records: &[OperationRecord]) -> Result<String
                         if f.sig.ident != "send" {
                             continue;
                         }
-                        if let ReturnType::Type(_, ty) = &f.sig.output {
+                        if let Some(ty) = crate::syn_items::send_output(&f.sig) {
                             if let Some(ok) = first_generic(ty).and_then(first_generic) {
                                 response = type_string(ok);
                             }

@@ -193,9 +193,7 @@ fn sent_answer(sig: &syn::Signature) -> Option<syn::Type> {
             _ => None,
         })
     }
-    let syn::ReturnType::Type(_, ty) = &sig.output else {
-        return None;
-    };
+    let ty = crate::syn_items::send_output(sig)?;
     let value = first_type_argument(ty, "Result")?;
     let mut answer = first_type_argument(&value, "ResponseValue")?;
     let opaque = match &answer {

@@ -1,0 +1,427 @@
+//! The generated structs decode through a `Deserialize` impl written here instead of
+//! serde's derive, because that derive is most of what the crate costs to compile.
+//!
+//! For every struct, serde's derive writes a field-name enum with its own `Deserialize` impl
+//! and visitor (`visit_str`, `visit_bytes`, `visit_u64`), a `visit_seq` that decodes the
+//! struct from a JSON array, and a `visit_map` that spells out the duplicate and missing
+//! checks of every field. Type checking and borrow checking those bodies was about half of
+//! the crate's front-end time on the full document (`-Z self-profile`, see benches/README).
+//! The impl written here has only `visit_map`: keys are matched against one `const` list
+//! of names by `calcom::de::FieldIndex`, and each field is one call to `calcom::de::field`;
+//! a missing field is `None` for an `Option`, `calcom::de::required` for any other type
+//! without a default (serde's rule, for types that decode a missing value themselves),
+//! `calcom::de::present` (a required nullable field, which typify marks
+//! `deserialize_with = "Option::deserialize"`), the type's `Default`, or the function its
+//! `default = "…"` names.
+//!
+//! Only what serde's attributes on typify's structs say is supported: `rename`, `default`,
+//! `default = "…"`, `skip_serializing_if` (ignored: serialisation keeps the derive) and that
+//! one `deserialize_with`. A struct with any other serde attribute, a container attribute,
+//! generics or unnamed fields keeps the derive, and the build report names it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::ext::IdentExt;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Fields, Item, ItemStruct, Token};
+
+use crate::syn_items::module_mut;
+
+/// What the pass did to the `types` module.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LeanDeserialize {
+    /// Structs that decode through the written impl.
+    pub written: usize,
+    /// Structs that keep serde's derive, each with the reason.
+    pub kept: Vec<String>,
+}
+
+/// What `typify` writes for a required nullable field.
+const OPTION_DESERIALIZE: &str = ":: std :: option :: Option :: deserialize";
+
+/// Replaces serde's derived `Deserialize` of every struct in `types` that it can.
+pub fn write_struct_impls(client: &mut syn::File) -> LeanDeserialize {
+    let mut outcome = LeanDeserialize::default();
+    let Some(types) = module_mut(&mut client.items, "types") else {
+        return outcome;
+    };
+    let mut out = Vec::with_capacity(types.len());
+    for mut item in std::mem::take(types) {
+        let written = match &mut item {
+            Item::Struct(s) if derives_deserialize(&s.attrs) => match plan(s) {
+                Ok(fields) => Some(rewrite(s, &fields)),
+                Err(reason) => {
+                    outcome.kept.push(format!("{} ({reason})", s.ident));
+                    None
+                }
+            },
+            _ => None,
+        };
+        out.push(item);
+        if let Some(impl_item) = written {
+            out.push(impl_item);
+            outcome.written += 1;
+        }
+    }
+    *types = out;
+    outcome
+}
+
+/// How one field is decoded.
+struct FieldPlan {
+    ident: syn::Ident,
+    ty: syn::Type,
+    /// The JSON key.
+    key: String,
+    missing: Missing,
+}
+
+/// What a field is when its key is absent.
+enum Missing {
+    /// serde's rule for a field without a default (`calcom::de::required`).
+    Required,
+    /// An error even for an `Option` (`calcom::de::present`).
+    Present,
+    /// `Default::default()`.
+    Default,
+    /// The function `default = "…"` names.
+    DefaultWith(syn::ExprPath),
+}
+
+fn derive_paths(attr: &Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
+    if !attr.path().is_ident("derive") {
+        return None;
+    }
+    attr.parse_args_with(Punctuated::parse_terminated).ok()
+}
+
+fn is_named(path: &syn::Path, name: &str) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == name)
+}
+
+fn derives_deserialize(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter_map(derive_paths)
+        .any(|paths| paths.iter().any(|p| is_named(p, "Deserialize")))
+}
+
+/// The fields' plans, or why the struct keeps the derive.
+fn plan(s: &ItemStruct) -> Result<Vec<FieldPlan>, String> {
+    if !s.generics.params.is_empty() {
+        return Err("generic".into());
+    }
+    if s.attrs.iter().any(|a| a.path().is_ident("serde")) {
+        return Err("container attribute".into());
+    }
+    let Fields::Named(named) = &s.fields else {
+        return Err("unnamed fields".into());
+    };
+    named
+        .named
+        .iter()
+        .map(|f| {
+            let ident = f.ident.clone().ok_or("a field without a name")?;
+            let mut plan = FieldPlan {
+                key: ident.unraw().to_string(),
+                ident,
+                ty: f.ty.clone(),
+                missing: Missing::Required,
+            };
+            for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                read_field_attr(attr, &mut plan)
+                    .map_err(|e| format!("field `{}`: {e}", plan.key))?;
+            }
+            // serde's rule for a missing `Option` is `None`: written out, it needs no call
+            // (and no second `Deserialize` bound) to compile.
+            if matches!(plan.missing, Missing::Required) && is_option(&plan.ty) {
+                plan.missing = Missing::Default;
+            }
+            Ok(plan)
+        })
+        .collect()
+}
+
+/// `Option<…>`, `std::option::Option<…>` or `::std::option::Option<…>` (what typify writes).
+fn is_option(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    if p.qself.is_some() {
+        return false;
+    }
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    matches!(
+        names
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["Option"] | ["std" | "core", "option", "Option"]
+    )
+}
+
+fn read_field_attr(attr: &Attribute, plan: &mut FieldPlan) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| {
+        let name = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match name.as_str() {
+            "rename" => plan.key = meta.value()?.parse::<syn::LitStr>()?.value(),
+            "default" if meta.input.peek(Token![=]) => {
+                let path = meta
+                    .value()?
+                    .parse::<syn::LitStr>()?
+                    .parse::<syn::ExprPath>()?;
+                plan.missing = Missing::DefaultWith(path);
+            }
+            "default" => plan.missing = Missing::Default,
+            "skip_serializing_if" => {
+                meta.value()?.parse::<syn::LitStr>()?;
+            }
+            "deserialize_with" => {
+                let path = meta.value()?.parse::<syn::LitStr>()?.parse::<syn::Path>()?;
+                if quote!(#path).to_string() != OPTION_DESERIALIZE {
+                    return Err(meta.error("deserialize_with other than Option::deserialize"));
+                }
+                plan.missing = Missing::Present;
+            }
+            _ => return Err(meta.error(format!("serde attribute `{name}`"))),
+        }
+        Ok(())
+    })
+}
+
+/// Takes `Deserialize` out of the struct's derives (and its serde attributes, when no
+/// remaining derive reads them) and returns the impl that replaces it.
+fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Item {
+    let mut serde_attrs_read = false;
+    s.attrs.retain_mut(|attr| {
+        let Some(paths) = derive_paths(attr) else {
+            return true;
+        };
+        let kept: Punctuated<syn::Path, Token![,]> = paths
+            .into_iter()
+            .filter(|p| !is_named(p, "Deserialize"))
+            .collect();
+        // Serialize and schemars' JsonSchema read the same #[serde] attributes.
+        serde_attrs_read |= kept
+            .iter()
+            .any(|p| is_named(p, "Serialize") || is_named(p, "JsonSchema"));
+        if kept.is_empty() {
+            return false;
+        }
+        *attr = syn::parse_quote!(#[derive(#kept)]);
+        true
+    });
+    if !serde_attrs_read {
+        if let Fields::Named(named) = &mut s.fields {
+            for f in &mut named.named {
+                f.attrs.retain(|a| !a.path().is_ident("serde"));
+            }
+        }
+    }
+    syn::parse2(impl_tokens(&s.ident, fields)).unwrap_or_else(|e| {
+        // The tokens are ours: failing to parse them is a bug of this module.
+        panic!("lean_deserialize wrote an impl that does not parse: {e}")
+    })
+}
+
+fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
+    let expecting = format!("struct {name}");
+    let type_name = name.to_string();
+    let keys = fields.iter().map(|f| &f.key);
+    let slots: Vec<_> = (0..fields.len())
+        .map(|i| format_ident!("__field{i}"))
+        .collect();
+    let declare = fields.iter().zip(&slots).map(|(f, slot)| {
+        let ty = &f.ty;
+        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+    });
+    // The key as a literal, not `__FIELDS[i]`: an index is a bounds check to compile.
+    let arms = fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+        let key = &f.key;
+        quote!(::std::option::Option::Some(#i) => ::calcom::de::field(&mut map, &mut #slot, #key)?,)
+    });
+    let build = fields.iter().zip(&slots).map(|(f, slot)| {
+        let ident = &f.ident;
+        let key = &f.key;
+        let value = match &f.missing {
+            Missing::Required => quote!(::calcom::de::required(#slot, #key)?),
+            Missing::Present => quote!(::calcom::de::present(#slot, #key)?),
+            Missing::Default => quote!(#slot.unwrap_or_default()),
+            Missing::DefaultWith(path) => quote!(#slot.unwrap_or_else(#path)),
+        };
+        quote!(#ident: #value,)
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                const __FIELDS: &[&str] = &[#(#keys),*];
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A>(self, mut map: A) -> ::std::result::Result<#name, A::Error>
+                    where
+                        A: ::serde::de::MapAccess<'de>,
+                    {
+                        #(#declare)*
+                        while let ::std::option::Option::Some(index) =
+                            map.next_key_seed(::calcom::de::FieldIndex(__FIELDS))?
+                        {
+                            match index {
+                                #(#arms)*
+                                _ => ::calcom::de::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(#name { #(#build)* })
+                    }
+                }
+                deserializer.deserialize_struct(#type_name, __FIELDS, __Visitor)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(src: &str) -> (String, LeanDeserialize) {
+        let mut file: syn::File = syn::parse_str(src).expect("fixture parses");
+        let outcome = write_struct_impls(&mut file);
+        (prettyplease::unparse(&file), outcome)
+    }
+
+    #[test]
+    fn a_typify_struct_gets_the_written_impl_and_keeps_its_other_derives() {
+        let (out, outcome) = run(r#"
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Booking {
+                    #[serde(rename = "eventUid")]
+                    pub event_uid: ::std::string::String,
+                    #[serde(rename = "calId", deserialize_with = "::std::option::Option::deserialize")]
+                    pub cal_id: ::std::option::Option<::std::string::String>,
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                    #[serde(default = "defaults::default_bool::<true>")]
+                    pub r#type: bool,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub note: ::std::option::Option<::std::string::String>,
+                }
+            }
+        "#);
+        assert_eq!(
+            outcome,
+            LeanDeserialize {
+                written: 1,
+                kept: vec![]
+            }
+        );
+        assert!(
+            out.contains("#[derive(::serde::Serialize, Clone, Debug)]"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                r#"const __FIELDS: &[&str] = &["eventUid", "calId", "tags", "type", "note"];"#
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"::calcom::de::required(__field0, "eventUid")?"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"::calcom::de::present(__field1, "calId")?"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"::calcom::de::field(&mut map, &mut __field3, "type")?"#),
+            "{out}"
+        );
+        assert!(out.contains("tags: __field2.unwrap_or_default()"), "{out}");
+        assert!(
+            out.contains("r#type: __field3.unwrap_or_else(defaults::default_bool::<true>)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"deserializer.deserialize_struct("Booking", __FIELDS, __Visitor)"#),
+            "{out}"
+        );
+        // A missing Option is None, as with serde's derive.
+        assert!(out.contains("note: __field4.unwrap_or_default()"), "{out}");
+        // Serialize still reads the renames.
+        assert!(out.contains(r#"#[serde(rename = "eventUid")]"#), "{out}");
+    }
+
+    #[test]
+    fn serde_attributes_go_when_no_remaining_derive_reads_them() {
+        let (out, outcome) = run(r#"
+            pub mod types {
+                #[derive(::serde::Deserialize, Clone)]
+                pub struct Answer {
+                    #[serde(rename = "a")]
+                    pub b: i64,
+                }
+            }
+        "#);
+        assert_eq!(outcome.written, 1);
+        assert!(!out.contains("#[serde"), "{out}");
+        assert!(out.contains("#[derive(Clone)]"), "{out}");
+    }
+
+    #[test]
+    fn what_it_cannot_write_keeps_the_derive_and_is_named() {
+        let src = r#"
+            pub mod types {
+                #[derive(::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct Wrapped { pub inner: i64 }
+                #[derive(::serde::Deserialize)]
+                pub struct Tuple(pub i64);
+                #[derive(::serde::Deserialize)]
+                pub struct Other {
+                    #[serde(deserialize_with = "crate::custom")]
+                    pub x: i64,
+                }
+                #[derive(::serde::Deserialize)]
+                pub struct Flat {
+                    #[serde(flatten)]
+                    pub rest: ::serde_json::Map<String, ::serde_json::Value>,
+                }
+                #[derive(::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum Union { A(i64) }
+            }
+        "#;
+        let (out, outcome) = run(src);
+        assert_eq!(outcome.written, 0);
+        assert_eq!(outcome.kept.len(), 4, "{:?}", outcome.kept);
+        assert!(outcome.kept[0].starts_with("Wrapped (container attribute"));
+        assert!(outcome.kept[1].starts_with("Tuple (unnamed fields"));
+        assert!(
+            outcome.kept[2].contains("deserialize_with other than"),
+            "{:?}",
+            outcome.kept
+        );
+        assert!(
+            outcome.kept[3].contains("serde attribute `flatten`"),
+            "{:?}",
+            outcome.kept
+        );
+        assert_eq!(out.matches("::serde::Deserialize").count(), 5, "{out}");
+    }
+}

@@ -1,0 +1,126 @@
+//! The builders' setters format their conversion errors through one function each.
+//!
+//! typify's struct builders (796 setters on the full document) and progenitor's body
+//! setters (79) each expand a `format!` for the message of a value that does not convert;
+//! `format!` expands to a good deal of code to type check and borrow check, per setter.
+//! The messages are the same, built by `calcom::conversion`:
+//!
+//! - `format!("error converting supplied value for NAME: {e}")` becomes
+//!   `::calcom::conversion::supplied_value("NAME", e)`;
+//! - `format!("conversion to `T` for NAME failed: {}", s)` becomes
+//!   `::calcom::conversion::failed("`T`", "NAME", s)`.
+
+use proc_macro2::TokenStream;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Token};
+
+/// Rewrites every such `format!` in `client`; returns how many.
+pub fn shared_setter_messages(client: &mut syn::File) -> usize {
+    let mut rewrite = Rewrite(0);
+    rewrite.visit_file_mut(client);
+    rewrite.0
+}
+
+struct Rewrite(usize);
+
+impl VisitMut for Rewrite {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(m) = expr {
+            if m.mac.path.is_ident("format") {
+                if let Some(call) = shared_call(&m.mac.tokens) {
+                    *expr = call;
+                    self.0 += 1;
+                    return;
+                }
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// The call that builds the same message, when `tokens` are one of the two setters' formats.
+fn shared_call(tokens: &TokenStream) -> Option<Expr> {
+    let args = syn::parse::Parser::parse2(
+        Punctuated::<Expr, Token![,]>::parse_terminated,
+        tokens.clone(),
+    )
+    .ok()?;
+    let mut args = args.into_iter();
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(format),
+        ..
+    })) = args.next()
+    else {
+        return None;
+    };
+    let format = format.value();
+    let rest: Vec<Expr> = args.collect();
+    if let Some(name) = format
+        .strip_prefix("error converting supplied value for ")
+        .and_then(|s| s.strip_suffix(": {e}"))
+    {
+        return (rest.is_empty() && is_name(name))
+            .then(|| syn::parse_quote!(::calcom::conversion::supplied_value(#name, e)));
+    }
+    let (target, name) = format
+        .strip_prefix("conversion to ")?
+        .strip_suffix(" failed: {}")?
+        .rsplit_once(" for ")?;
+    let [value] = rest.as_slice() else {
+        return None;
+    };
+    (is_name(name) && !target.contains(['{', '}']))
+        .then(|| syn::parse_quote!(::calcom::conversion::failed(#target, #name, #value)))
+}
+
+/// A field or parameter name: nothing `format!` would read as a placeholder.
+fn is_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn rewrite(src: syn::File) -> (String, usize) {
+        let mut file = src;
+        let n = shared_setter_messages(&mut file);
+        (file.to_token_stream().to_string(), n)
+    }
+
+    #[test]
+    fn both_setter_messages_go_through_calcom() {
+        let (text, n) = rewrite(syn::parse_quote! {
+            fn f() {
+                self.hidden = value.try_into().map_err(|e| format!("error converting supplied value for hidden: {e}"));
+                self.body = value.try_into().map(From::from).map_err(|s| {
+                    format!("conversion to `CreateInput` for body failed: {}", s)
+                });
+            }
+        });
+        assert_eq!(n, 2);
+        assert!(
+            text.contains(":: calcom :: conversion :: supplied_value (\"hidden\" , e)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(":: calcom :: conversion :: failed (\"`CreateInput`\" , \"body\" , s)"),
+            "{text}"
+        );
+        assert!(!text.contains("format !"), "{text}");
+    }
+
+    #[test]
+    fn other_formats_are_left_alone() {
+        let (text, n) = rewrite(syn::parse_quote! {
+            fn f() {
+                let url = format!("{}/v2/x/{}", client.baseurl, id);
+                let a = format!("error converting supplied value for {x}: {e}");
+                let b = format!("conversion to `T` for body failed: {}", s, t);
+            }
+        });
+        assert_eq!(n, 0, "{text}");
+    }
+}
