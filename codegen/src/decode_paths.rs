@@ -18,12 +18,7 @@ struct Rewrite(usize);
 impl VisitMut for Rewrite {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
         if let syn::Expr::Path(p) = call.func.as_ref() {
-            let names: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let names = crate::syn_items::segment_names(&p.path);
             if names.ends_with(&["ResponseValue".to_string(), "from_response".to_string()]) {
                 *call.func = syn::parse_quote!(::calcom::decode::response_value);
                 self.0 += 1;

@@ -148,12 +148,7 @@ fn is_option(ty: &syn::Type) -> bool {
     if p.qself.is_some() {
         return false;
     }
-    let names: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let names = crate::syn_items::segment_names(&p.path);
     matches!(
         names
             .iter()

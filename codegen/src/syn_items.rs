@@ -26,6 +26,11 @@ pub(crate) fn last_segment(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// The names of a path's segments (`::std::option::Option` → `std`, `option`, `Option`).
+pub(crate) fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 /// The identifiers in token text (`a :: B < c >` → `a`, `B`, `c`): what the rewrites that
 /// look for a name in printed tokens compare against.
 pub(crate) fn identifiers<C: FromIterator<String>>(tokens: &str) -> C {

@@ -180,18 +180,9 @@ pub fn response_types(client: &syn::File) -> HashMap<String, syn::Type> {
 /// `T` of `-> Result<ResponseValue<T>, Error<E>>`, unless it is a byte stream or `()`.
 fn sent_answer(sig: &syn::Signature) -> Option<syn::Type> {
     fn first_type_argument(ty: &syn::Type, outer: &str) -> Option<syn::Type> {
-        let syn::Type::Path(p) = ty else { return None };
-        let last = p.path.segments.last()?;
-        if last.ident != outer {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
+        crate::syn_items::type_arguments(ty, outer)?
+            .first()
+            .map(|t| (*t).clone())
     }
     let ty = crate::syn_items::send_output(sig)?;
     let value = first_type_argument(ty, "Result")?;
