@@ -49,7 +49,13 @@ pub fn write_struct_impls(client: &mut syn::File) -> LeanDeserialize {
     for mut item in std::mem::take(types) {
         let written = match &mut item {
             Item::Struct(s) if derives_deserialize(&s.attrs) => match plan(s) {
-                Ok(fields) => Some(rewrite(s, &fields)),
+                Ok(fields) => match rewrite(s, &fields) {
+                    Ok(written) => Some(written),
+                    Err(reason) => {
+                        outcome.kept.push(format!("{} ({reason})", s.ident));
+                        None
+                    }
+                },
                 Err(reason) => {
                     outcome.kept.push(format!("{} ({reason})", s.ident));
                     None
@@ -193,8 +199,11 @@ fn read_field_attr(attr: &Attribute, plan: &mut FieldPlan) -> syn::Result<()> {
 }
 
 /// Takes `Deserialize` out of the struct's derives (and its serde attributes, when no
-/// remaining derive reads them) and returns the impl that replaces it.
-fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Item {
+/// remaining derive reads them) and returns the impl that replaces it; the struct is left
+/// as it was when the impl does not parse (a type this module writes wrongly).
+fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Item, String> {
+    let written: Item = syn::parse2(impl_tokens(&s.ident, fields))
+        .map_err(|e| format!("the written impl does not parse: {e}"))?;
     let mut serde_attrs_read = false;
     s.attrs.retain_mut(|attr| {
         let Some(paths) = derive_paths(attr) else {
@@ -221,10 +230,7 @@ fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Item {
             }
         }
     }
-    syn::parse2(impl_tokens(&s.ident, fields)).unwrap_or_else(|e| {
-        // The tokens are ours: failing to parse them is a bug of this module.
-        panic!("lean_deserialize wrote an impl that does not parse: {e}")
-    })
+    Ok(written)
 }
 
 fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
