@@ -27,9 +27,9 @@ use quote::quote;
 use syn::visit_mut::VisitMut;
 use syn::{Fields, Item};
 
-use crate::syn_items::{last_segment, module_mut};
+use crate::syn_items::{derives, last_segment, module_mut, remove_derive};
 use crate::type_graph::{reach, referenced_names, type_graph};
-use crate::unions::{is_untagged, remove_derive, serde_words};
+use crate::unions::{is_untagged, serde_words};
 
 /// What the rewrite did, by Rust type name.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -156,22 +156,6 @@ pub fn open_answer_types(client: &mut syn::File) -> CatchAlls {
     }
     types.extend(extra);
     done
-}
-
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|paths| {
-                paths
-                    .iter()
-                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
-            })
-        })
 }
 
 /// The (variant, JSON value) pairs of an enum whose variants are all unit variants and

@@ -22,10 +22,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
-use syn::punctuated::Punctuated;
-use syn::{Attribute, Fields, Item, ItemStruct, Token};
+use syn::{Fields, Item, ItemStruct};
 
-use crate::syn_items::module_mut;
+use crate::syn_items::{derives, module_mut, remove_derive, segment_names};
+use crate::unions::serde_words;
 
 /// What the pass did to the `types` module.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct LeanDeserialize {
 }
 
 /// What `typify` writes for a required nullable field.
-const OPTION_DESERIALIZE: &str = ":: std :: option :: Option :: deserialize";
+const OPTION_DESERIALIZE: &str = "::std::option::Option::deserialize";
 
 /// Replaces serde's derived `Deserialize` of every struct in `types` that it can.
 pub fn write_struct_impls(client: &mut syn::File) -> LeanDeserialize {
@@ -48,19 +48,15 @@ pub fn write_struct_impls(client: &mut syn::File) -> LeanDeserialize {
     let mut out = Vec::with_capacity(types.len());
     for mut item in std::mem::take(types) {
         let written = match &mut item {
-            Item::Struct(s) if derives_deserialize(&s.attrs) => match plan(s) {
-                Ok(fields) => match rewrite(s, &fields) {
+            Item::Struct(s) if derives(&s.attrs, "Deserialize") => {
+                match plan(s).and_then(|fields| rewrite(s, &fields)) {
                     Ok(written) => Some(written),
                     Err(reason) => {
                         outcome.kept.push(format!("{} ({reason})", s.ident));
                         None
                     }
-                },
-                Err(reason) => {
-                    outcome.kept.push(format!("{} ({reason})", s.ident));
-                    None
                 }
-            },
+            }
             _ => None,
         };
         out.push(item);
@@ -94,24 +90,6 @@ enum Missing {
     DefaultWith(syn::ExprPath),
 }
 
-fn derive_paths(attr: &Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
-    if !attr.path().is_ident("derive") {
-        return None;
-    }
-    attr.parse_args_with(Punctuated::parse_terminated).ok()
-}
-
-fn is_named(path: &syn::Path, name: &str) -> bool {
-    path.segments.last().is_some_and(|s| s.ident == name)
-}
-
-fn derives_deserialize(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter_map(derive_paths)
-        .any(|paths| paths.iter().any(|p| is_named(p, "Deserialize")))
-}
-
 /// The fields' plans, or why the struct keeps the derive.
 fn plan(s: &ItemStruct) -> Result<Vec<FieldPlan>, String> {
     if !s.generics.params.is_empty() {
@@ -134,8 +112,8 @@ fn plan(s: &ItemStruct) -> Result<Vec<FieldPlan>, String> {
                 ty: f.ty.clone(),
                 missing: Missing::Required,
             };
-            for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-                read_field_attr(attr, &mut plan)
+            for (word, value) in serde_words(&f.attrs) {
+                read_field_word(&word, value, &mut plan)
                     .map_err(|e| format!("field `{}`: {e}", plan.key))?;
             }
             // serde's rule for a missing `Option` is `None`: written out, it needs no call
@@ -154,7 +132,7 @@ fn is_option(ty: &syn::Type) -> bool {
     if p.qself.is_some() {
         return false;
     }
-    let names = crate::syn_items::segment_names(&p.path);
+    let names = segment_names(&p.path);
     matches!(
         names
             .iter()
@@ -165,37 +143,29 @@ fn is_option(ty: &syn::Type) -> bool {
     )
 }
 
-fn read_field_attr(attr: &Attribute, plan: &mut FieldPlan) -> syn::Result<()> {
-    attr.parse_nested_meta(|meta| {
-        let name = meta
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        match name.as_str() {
-            "rename" => plan.key = meta.value()?.parse::<syn::LitStr>()?.value(),
-            "default" if meta.input.peek(Token![=]) => {
-                let path = meta
-                    .value()?
-                    .parse::<syn::LitStr>()?
-                    .parse::<syn::ExprPath>()?;
-                plan.missing = Missing::DefaultWith(path);
+/// What one `#[serde(...)]` word of a field (`rename = "…"`, `default`) says about decoding.
+fn read_field_word(word: &str, value: Option<String>, plan: &mut FieldPlan) -> Result<(), String> {
+    let string = |value: Option<String>| value.ok_or(format!("`{word}` without a string"));
+    match word {
+        "rename" => plan.key = string(value)?,
+        "default" => {
+            plan.missing = match value {
+                Some(path) => Missing::DefaultWith(
+                    syn::parse_str(&path).map_err(|e| format!("`default = {path:?}`: {e}"))?,
+                ),
+                None => Missing::Default,
             }
-            "default" => plan.missing = Missing::Default,
-            "skip_serializing_if" => {
-                meta.value()?.parse::<syn::LitStr>()?;
-            }
-            "deserialize_with" => {
-                let path = meta.value()?.parse::<syn::LitStr>()?.parse::<syn::Path>()?;
-                if quote!(#path).to_string() != OPTION_DESERIALIZE {
-                    return Err(meta.error("deserialize_with other than Option::deserialize"));
-                }
-                plan.missing = Missing::Present;
-            }
-            _ => return Err(meta.error(format!("serde attribute `{name}`"))),
         }
-        Ok(())
-    })
+        "skip_serializing_if" => {
+            string(value)?;
+        }
+        "deserialize_with" if string(value)? == OPTION_DESERIALIZE => {
+            plan.missing = Missing::Present
+        }
+        "deserialize_with" => return Err("deserialize_with other than Option::deserialize".into()),
+        _ => return Err(format!("serde attribute `{word}`")),
+    }
+    Ok(())
 }
 
 /// Takes `Deserialize` out of the struct's derives (and its serde attributes, when no
@@ -204,25 +174,9 @@ fn read_field_attr(attr: &Attribute, plan: &mut FieldPlan) -> syn::Result<()> {
 fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Item, String> {
     let written: Item = syn::parse2(impl_tokens(&s.ident, fields))
         .map_err(|e| format!("the written impl does not parse: {e}"))?;
-    let mut serde_attrs_read = false;
-    s.attrs.retain_mut(|attr| {
-        let Some(paths) = derive_paths(attr) else {
-            return true;
-        };
-        let kept: Punctuated<syn::Path, Token![,]> = paths
-            .into_iter()
-            .filter(|p| !is_named(p, "Deserialize"))
-            .collect();
-        // Serialize and schemars' JsonSchema read the same #[serde] attributes.
-        serde_attrs_read |= kept
-            .iter()
-            .any(|p| is_named(p, "Serialize") || is_named(p, "JsonSchema"));
-        if kept.is_empty() {
-            return false;
-        }
-        *attr = syn::parse_quote!(#[derive(#kept)]);
-        true
-    });
+    remove_derive(&mut s.attrs, "Deserialize");
+    // Serialize and schemars' JsonSchema read the same #[serde] attributes.
+    let serde_attrs_read = derives(&s.attrs, "Serialize") || derives(&s.attrs, "JsonSchema");
     if !serde_attrs_read {
         if let Fields::Named(named) = &mut s.fields {
             for f in &mut named.named {

@@ -1,6 +1,7 @@
 //! Lookups in the generated `syn::File` that every rewrite and writer of it needs.
 
-use syn::Item;
+use syn::punctuated::Punctuated;
+use syn::{Item, Token};
 
 /// The items of the inline module `name` among `items` (`types`, `builder`).
 pub(crate) fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
@@ -87,4 +88,42 @@ pub(crate) fn send_output(sig: &syn::Signature) -> Option<&syn::Type> {
             _ => None,
         })
     })
+}
+
+/// The paths of a `#[derive(...)]` attribute; `None` for any other attribute.
+fn derive_paths(attr: &syn::Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
+    if !attr.path().is_ident("derive") {
+        return None;
+    }
+    attr.parse_args_with(Punctuated::parse_terminated).ok()
+}
+
+/// Whether a derive's last path segment is `name` (`::serde::Deserialize` is `Deserialize`).
+fn is_derive(path: &syn::Path, name: &str) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// Whether `attrs` derive `name` (`Deserialize`, `JsonSchema`).
+pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter_map(derive_paths)
+        .any(|paths| paths.iter().any(|p| is_derive(p, name)))
+}
+
+/// Drops the derive named `name` (`Deserialize`, `Copy`) from the `#[derive(...)]` list;
+/// false when it was not there.
+pub(crate) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+    for attr in attrs.iter_mut() {
+        let Some(paths) = derive_paths(attr) else {
+            continue;
+        };
+        if !paths.iter().any(|p| is_derive(p, name)) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !is_derive(p, name));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        return true;
+    }
+    false
 }

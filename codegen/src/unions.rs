@@ -15,8 +15,9 @@ use std::collections::HashMap;
 
 use proc_macro2::Ident;
 use quote::quote;
-use syn::punctuated::Punctuated;
-use syn::{Fields, Item, Token};
+use syn::{Fields, Item};
+
+use crate::syn_items::remove_derive;
 
 /// Rewrites the untagged enums of `types` in `client`; returns their names.
 pub fn key_aware_unions(client: &mut syn::File) -> Vec<String> {
@@ -177,25 +178,6 @@ pub(crate) fn serde_words(attrs: &[syn::Attribute]) -> Vec<(String, Option<Strin
 
 pub(crate) fn is_untagged(attrs: &[syn::Attribute]) -> bool {
     serde_words(attrs).iter().any(|(k, _)| k == "untagged")
-}
-
-/// Drops the derive named `name` (`Deserialize`, `Copy`) from the `#[derive(...)]` list;
-/// false when it was not there.
-pub(crate) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let is_deserialize = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == name);
-        if !paths.iter().any(is_deserialize) {
-            continue;
-        }
-        let kept = paths.iter().filter(|p| !is_deserialize(p));
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-        return true;
-    }
-    false
 }
 
 #[cfg(test)]
