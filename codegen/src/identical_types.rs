@@ -68,9 +68,12 @@ pub fn merge_identical_types(client: &mut syn::File) -> Merged {
     if let Some(types) = module_mut(&mut client.items, "types") {
         apply(types, &aliases);
     }
+    // In the module's order (a HashMap's order changed from one build's report to the next).
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (alias, kept) in &aliases {
-        groups.entry(kept.clone()).or_default().push(alias.clone());
+    for alias in &candidates.names {
+        if let Some(kept) = aliases.get(alias) {
+            groups.entry(kept.clone()).or_default().push(alias.clone());
+        }
     }
     let mut kept_apart: Vec<String> = blocked.into_iter().collect();
     kept_apart.sort();
