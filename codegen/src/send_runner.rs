@@ -60,27 +60,28 @@ impl VisitMut for Visit {
         if f.sig.ident != "send" || f.sig.asyncness.is_none() {
             return;
         }
-        match (&self.lifetime, hand_over(f)) {
-            (Some(lifetime), Some(body)) => {
-                let syn::ReturnType::Type(_, output) = &f.sig.output else {
-                    unreachable!("hand_over checked the return type");
-                };
-                let output = output.clone();
+        match self.lifetime.as_ref().and_then(|l| hand_over(f, l)) {
+            Some((output, body)) => {
                 f.sig.asyncness = None;
-                f.sig.output = syn::parse_quote!(
-                    -> impl ::std::future::Future<Output = #output> + #lifetime
-                );
+                f.sig.output = output;
                 f.block = body;
                 self.counts.handed_over += 1;
             }
-            _ => self.counts.kept += 1,
+            None => self.counts.kept += 1,
         }
     }
 }
 
-/// The body that calls the runner, or `None` when `f` is not in the expected shape.
-fn hand_over(f: &syn::ImplItemFn) -> Option<syn::Block> {
-    let answer = answer_type(&f.sig)?;
+/// The return type (the runner's future, living as long as the builder's `lifetime`) and the
+/// body that calls the runner, or `None` when `f` is not in the expected shape.
+fn hand_over(
+    f: &syn::ImplItemFn,
+    lifetime: &syn::Lifetime,
+) -> Option<(syn::ReturnType, syn::Block)> {
+    let syn::ReturnType::Type(_, output) = &f.sig.output else {
+        return None;
+    };
+    let answer = answer_type(output)?;
     let [destructure, info, result, post, response, Stmt::Expr(tail, None)] =
         f.block.stmts.as_slice()
     else {
@@ -93,7 +94,10 @@ fn hand_over(f: &syn::ImplItemFn) -> Option<syn::Block> {
     }
     let build = request_statements(result)?;
     let (success, decode) = success_arm(tail, &answer)?;
-    Some(syn::parse_quote!({
+    let future = syn::parse_quote!(
+        -> impl ::std::future::Future<Output = #output> + #lifetime
+    );
+    let body = syn::parse_quote!({
         #destructure
         #info
         ::calcom::runner::send(
@@ -106,18 +110,16 @@ fn hand_over(f: &syn::ImplItemFn) -> Option<syn::Block> {
             #success,
             #decode,
         )
-    }))
+    });
+    Some((future, body))
 }
 
 fn is_tokens(stmt: &Stmt, expected: &str) -> bool {
     stmt.to_token_stream().to_string() == expected
 }
 
-/// `T` of `-> Result<ResponseValue<T>, Error<()>>`.
-fn answer_type(sig: &syn::Signature) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = &sig.output else {
-        return None;
-    };
+/// `T` of `Result<ResponseValue<T>, Error<()>>`.
+fn answer_type(ty: &syn::Type) -> Option<syn::Type> {
     let [result, error] = crate::syn_items::type_arguments(ty, "Result")?[..] else {
         return None;
     };
