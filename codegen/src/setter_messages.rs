@@ -10,7 +10,6 @@
 //! - `format!("conversion to `T` for NAME failed: {}", s)` becomes
 //!   `::calcom::conversion::failed("`T`", "NAME", s)`.
 
-use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Token};
@@ -28,7 +27,7 @@ impl VisitMut for Rewrite {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Expr::Macro(m) = expr {
             if m.mac.path.is_ident("format") {
-                if let Some(call) = shared_call(&m.mac.tokens) {
+                if let Some(call) = shared_call(&m.mac) {
                     *expr = call;
                     self.0 += 1;
                     return;
@@ -39,14 +38,12 @@ impl VisitMut for Rewrite {
     }
 }
 
-/// The call that builds the same message, when `tokens` are one of the two setters' formats.
-fn shared_call(tokens: &TokenStream) -> Option<Expr> {
-    let args = syn::parse::Parser::parse2(
-        Punctuated::<Expr, Token![,]>::parse_terminated,
-        tokens.clone(),
-    )
-    .ok()?;
-    let mut args = args.into_iter();
+/// The call that builds the same message, when `format` is one of the two setters' formats.
+fn shared_call(format: &syn::Macro) -> Option<Expr> {
+    let mut args = format
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .ok()?
+        .into_iter();
     let Some(Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Str(format),
         ..
