@@ -30,48 +30,27 @@
 // Generated code names types of this crate as `calcom::…` (through `x-rust-type`).
 extern crate self as calcom;
 
-mod auth;
-mod body_limit;
+// The hand-written layer is its own crate, compiled once whatever the document
+// (issue 14); the modules the generated code calls keep their `calcom::…` paths.
 #[doc(hidden)]
-pub mod catch_all;
+pub use calcom_runtime::{catch_all, conversion, de, decode, path, runner, unions};
+// Generated code names it as `crate::pagination::…`, when the document has paginated
+// operations.
+#[allow(unused_imports)]
+use calcom_runtime::pagination;
+
 mod client;
-#[doc(hidden)]
-pub mod conversion;
-#[doc(hidden)]
-pub mod de;
-#[doc(hidden)]
-pub mod decode;
-mod error;
-mod managed_user;
 pub mod operations;
-mod pacing;
-mod pagination;
-#[doc(hidden)]
-pub mod path;
 pub mod prelude;
-mod rate_limit;
-mod redirect;
-mod refusal;
-mod retry;
-#[doc(hidden)]
-pub mod runner;
-mod secret;
-mod send;
 #[cfg(calcom_service_account_key)]
 mod service_account;
-pub mod testing;
-mod tls;
-#[doc(hidden)]
-pub mod unions;
-pub mod webhooks;
+pub use calcom_runtime::{testing, webhooks};
 
 mod generated {
     #![allow(missing_docs, clippy::all, rustdoc::all, unused_imports, dead_code)]
     include!(concat!(env!("OUT_DIR"), "/calcom_client.rs"));
 }
 
-pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
-pub use catch_all::{UnknownJson, UnknownValue};
 /// Typed [httpmock](https://docs.rs/httpmock) helpers for your tests (cargo feature `mock`),
 /// generated with the client: `server.update_delegation_credential(|when, then| …)` through
 /// [`mock::MockServerExt`], with typed `when` matchers and `then` answers per operation.
@@ -84,22 +63,22 @@ pub mod mock {
     pub use ::httpmock;
 }
 
-pub use auth::{CredentialError, MissingCredentials, CLIENT_ID_HEADER, SECRET_KEY_HEADER};
-pub use client::{
-    ClientBuilder, ClientState, API_VERSION_HEADER, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+pub use calcom_runtime::{
+    ensure_tls_provider, ApiError, ConfigError, CredentialError, Error, ManagedUserTokens,
+    MissingCredentials, RateLimit, RedirectReason, Result, SecretString, TokenRefreshError,
+    UnknownJson, UnknownValue, API_VERSION_HEADER, CLIENT_ID_HEADER, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_PACING_WAIT,
+    MAX_REDIRECTS, REFRESH_MARGIN, RETRY_BASE_DELAY, RETRY_MAX_BACKOFF, RETRY_MAX_SERVER_DELAY,
+    SECRET_KEY_HEADER,
 };
-pub use error::{ApiError, ConfigError, Error, RateLimit, Result, TokenRefreshError};
+pub use client::ClientState;
 pub use generated::{builder, types, Client, ResponseValue};
-pub use managed_user::{ManagedUserTokens, REFRESH_MARGIN};
-pub use pacing::MAX_PACING_WAIT;
-pub use rate_limit::MAX_SERVER_DELAY as RETRY_MAX_SERVER_DELAY;
-pub use redirect::{RedirectReason, MAX_REDIRECTS};
-pub use retry::{BASE_DELAY as RETRY_BASE_DELAY, MAX_BACKOFF as RETRY_MAX_BACKOFF};
-pub use secret::SecretString;
 #[cfg(calcom_service_account_key)]
 pub use service_account::{KeyFileError, ServiceAccountKey};
-pub use tls::ensure_tls_provider;
+
+/// Configures a [`Client`]: [`Client::builder`] starts one, and `build()` checks every
+/// setting once.
+pub type ClientBuilder = calcom_runtime::ClientBuilder<Client>;
 
 /// The progenitor runtime the generated code is built on.
 pub use progenitor_client;

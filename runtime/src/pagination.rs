@@ -14,7 +14,8 @@ use futures_util::stream::{self, Stream};
 use crate::{Error, Result};
 
 /// One page as the generated code hands it over.
-pub(crate) struct Page<T> {
+#[doc(hidden)]
+pub struct Page<T> {
     /// The page's items (the answer's `data`).
     pub items: Vec<T>,
     /// The answer's `pagination.hasNextPage`, for answers that have one.
@@ -39,8 +40,7 @@ struct State<T, F> {
 /// (which it yields). The next offset is the previous one plus the items received, so a
 /// server that caps the page size below the one asked for loses nothing when it says
 /// `hasNextPage`.
-#[allow(dead_code)] // Used by generated code only when the document has paginated operations.
-pub(crate) fn pages<T, F, Fut>(
+pub fn pages<T, F, Fut>(
     first: std::result::Result<(u64, u64), String>,
     fetch: F,
 ) -> impl Stream<Item = Result<T>> + Unpin

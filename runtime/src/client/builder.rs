@@ -1,26 +1,39 @@
-//! [`ClientBuilder`]: every setting of a [`Client`], checked once in `build()`.
+//! [`ClientBuilder`]: every setting of a client, checked once in `build()`.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::{ClientState, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+use super::{
+    ClientState, GeneratedClient, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
 use crate::auth::{self, Bearer, Credentials, PlatformClient};
 use crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::error::ConfigError;
 use crate::managed_user::{self, ManagedUserTokens, TokensCallback};
+use crate::operations::{self, Operation};
 use crate::redirect;
 use crate::retry::RetryPolicy;
 use crate::testing::{self, Sleeper};
 use crate::tls;
-use crate::{operations, Client, SecretString};
+use crate::SecretString;
 
-/// Builds a [`Client`]. Start from [`Client::builder`].
+/// Builds a client: `calcom::Client::builder()` starts one, as `calcom::ClientBuilder`.
+///
+/// `C` is the client it builds, `calcom::Client`; the settings themselves do not depend on
+/// it, so that checking them and building the HTTP client is compiled once, here.
+pub struct ClientBuilder<C> {
+    pub(super) settings: Settings,
+    client: PhantomData<fn() -> C>,
+}
+
+/// Every setting of a [`ClientBuilder`], as given.
 #[derive(Default)]
-pub struct ClientBuilder {
+pub(super) struct Settings {
     pub(super) api_key: Option<SecretString>,
     pub(super) access_token: Option<SecretString>,
     pub(super) platform: Option<(SecretString, SecretString)>,
@@ -38,23 +51,42 @@ pub struct ClientBuilder {
     on_tokens_refreshed: Option<TokensCallback>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            settings: Settings::default(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// The same settings, for a builder of another client type.
+    pub(super) fn cast<D>(self) -> ClientBuilder<D> {
+        ClientBuilder {
+            settings: self.settings,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key)
-            .field("access_token", &self.access_token)
-            .field("platform", &self.platform)
-            .field("base_url", &self.base_url)
-            .field("retry", &self.retry)
-            .field("managed_user", &self.managed_user)
+            .field("api_key", &self.settings.api_key)
+            .field("access_token", &self.settings.access_token)
+            .field("platform", &self.settings.platform)
+            .field("base_url", &self.settings.base_url)
+            .field("retry", &self.settings.retry)
+            .field("managed_user", &self.settings.managed_user)
             .finish_non_exhaustive()
     }
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
     /// Authenticate with an API key (`cal_…`), sent as `Authorization: Bearer`.
     pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.api_key = Some(key.into());
+        self.settings.api_key = Some(key.into());
         self
     }
 
@@ -64,14 +96,14 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         secret_key: impl Into<SecretString>,
     ) -> Self {
-        self.platform = Some((SecretString::new(client_id.into()), secret_key.into()));
+        self.settings.platform = Some((SecretString::new(client_id.into()), secret_key.into()));
         self
     }
 
     /// Authenticate as a managed user with an OAuth access token (`Authorization: Bearer`).
     /// May be combined with [`platform_client`](Self::platform_client).
     pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
-        self.access_token = Some(token.into());
+        self.settings.access_token = Some(token.into());
         self
     }
 
@@ -92,7 +124,7 @@ impl ClientBuilder {
     /// expiries are known: the client also refreshes when the access token expires within
     /// a minute, before sending.
     pub fn managed_user(mut self, tokens: ManagedUserTokens) -> Self {
-        self.managed_user = Some(tokens);
+        self.settings.managed_user = Some(tokens);
         self
     }
 
@@ -103,56 +135,57 @@ impl ClientBuilder {
         mut self,
         callback: impl Fn(&ManagedUserTokens) + Send + Sync + 'static,
     ) -> Self {
-        self.on_tokens_refreshed = Some(Arc::new(callback));
+        self.settings.on_tokens_refreshed = Some(Arc::new(callback));
         self
     }
 
     /// The API's base URL; `https://api.cal.com` by default.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings.base_url = Some(url.into());
         self
     }
 
     /// Total time allowed for one attempt (30 s by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.settings.timeout = Some(timeout);
         self
     }
 
     /// Time allowed to connect (10 s by default).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.settings.connect_timeout = Some(timeout);
         self
     }
 
     /// The `User-Agent` header; `calcom-rust/<version>` by default.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
+        self.settings.user_agent = Some(agent.into());
         self
     }
 
     /// Retries after a failed first attempt (2 by default; 0 disables retries).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry.max_retries = retries;
+        self.settings.retry.max_retries = retries;
         self
     }
 
     /// Also retry POST and PATCH requests. Off by default: they may not be idempotent.
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
-        self.retry.retry_non_idempotent = yes;
+        self.settings.retry.retry_non_idempotent = yes;
         self
     }
 
     /// Send this `cal-api-version` on every operation that has one, instead of the
     /// version the document gives for it.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
+        self.settings.api_version = Some(version.into());
         self
     }
 
     /// Send this `cal-api-version` for one operation, named by its method name.
     pub fn api_version_for(mut self, operation: &str, version: impl Into<String>) -> Self {
-        self.api_versions
+        self.settings
+            .api_versions
             .insert(operation.to_string(), version.into());
         self
     }
@@ -160,7 +193,7 @@ impl ClientBuilder {
     /// Replace how the client waits between attempts: tests record the delays and return at
     /// once (see [`calcom::testing`](crate::testing)).
     pub fn sleeper(mut self, sleeper: Sleeper) -> Self {
-        self.sleeper = Some(sleeper);
+        self.settings.sleeper = Some(sleeper);
         self
     }
 
@@ -170,7 +203,7 @@ impl ClientBuilder {
     /// connection is dropped, and the call fails with
     /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). Not retried.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = Some(limit);
+        self.settings.max_response_bytes = Some(limit);
         self
     }
 
@@ -180,12 +213,27 @@ impl ClientBuilder {
     /// [`MAX_PACING_WAIT`](crate::MAX_PACING_WAIT), one minute: Cal.com's window) instead of collecting 429s.
     /// Requests already on their way are not held back.
     pub fn pace_requests(mut self, yes: bool) -> Self {
-        self.pace_requests = yes;
+        self.settings.pace_requests = yes;
         self
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    pub fn build(self) -> Result<C, ConfigError>
+    where
+        C: GeneratedClient,
+    {
+        let (base_url, http, state) = self.settings.build(C::operations())?;
+        Ok(C::from_parts(&base_url, http, state))
+    }
+}
+
+impl Settings {
+    /// Checks the settings and builds what the client is made of: its base URL (without a
+    /// trailing `/`), its HTTP client and its state.
+    fn build(
+        self,
+        operations: &'static [Operation],
+    ) -> Result<(String, reqwest::Client, ClientState), ConfigError> {
         let access_token = match (self.access_token, &self.managed_user) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::Invalid(
@@ -249,7 +297,7 @@ impl ClientBuilder {
             .api_versions
             .iter()
             .map(|(op, v)| {
-                if operations::find(op).is_none() {
+                if operations::find(operations, op).is_none() {
                     return Err(ConfigError::Invalid(format!(
                         "api_version_for: there is no operation named `{op}`"
                     )));
@@ -276,6 +324,7 @@ impl ClientBuilder {
             retry: self.retry,
             api_version,
             api_versions: Arc::new(api_versions),
+            operations,
             sleeper: self.sleeper.unwrap_or_else(testing::tokio_sleeper),
             max_response_bytes: self
                 .max_response_bytes
@@ -283,10 +332,7 @@ impl ClientBuilder {
             pacer: self.pace_requests.then(Arc::default),
             managed_user,
         };
-        Ok(Client::new_with_client(
-            base_url.trim_end_matches('/'),
-            http,
-            state,
-        ))
+        let base_url = base_url.trim_end_matches('/').to_string();
+        Ok((base_url, http, state))
     }
 }

@@ -1,4 +1,4 @@
-//! The TLS crypto provider every [`Client`](crate::Client) uses.
+//! The TLS crypto provider every client uses.
 //!
 //! reqwest is built with `rustls-no-provider` and calcom brings rustls's `ring` provider:
 //! reqwest's own `rustls` feature would bring `aws-lc-rs`, whose C build is the largest single

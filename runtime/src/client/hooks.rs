@@ -1,16 +1,17 @@
-//! progenitor's hooks: what the client does around every request.
+//! What the client does around every request: what progenitor's `exec` hook and the
+//! generated `send()`s run.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use futures_util::future::Either;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use super::{ClientState, API_VERSION_HEADER};
 use crate::auth::MissingCredentials;
-use crate::{operations, refusal, Client};
+use crate::{operations, refusal};
 
 /// [`API_VERSION_HEADER`] as a header name, built at compile time: a `&str` key is parsed
 /// on every use, and even `from_static` at run time compares the name against every
@@ -21,26 +22,25 @@ static API_VERSION_HEADER_NAME: HeaderName = HeaderName::from_static(API_VERSION
 /// that it does not enlarge every call's future.
 type Boxed<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
-impl ClientHooks<ClientState> for Client {
-    // Everything happens in `exec`: `pre` can only fail with a string, and a missing
-    // credential is a typed error (`Error::MissingCredentials`).
+impl ClientState {
+    /// The body of `calcom::Client`'s [`ClientHooks::exec`](progenitor_client::ClientHooks::exec):
+    /// [`exec_buffered`](Self::exec_buffered), with the answer's body readable as usual.
     //
-    // The generated `send()`s call `exec_buffered` instead (calcom_codegen::send_rewrites),
-    // which leaves the answer's body beside the response for decoding; a program that calls
-    // `exec` itself gets a response whose body reads as usual.
-    fn exec(
-        &self,
+    // Everything happens here, not in progenitor's `pre` hook: `pre` can only fail with a
+    // string, and a missing credential is a typed error (`Error::MissingCredentials`).
+    #[doc(hidden)]
+    pub fn exec<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        let buffered = self.exec_buffered(request, info);
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
+        let buffered = self.exec_buffered(http, request, info);
         async move { buffered.await.map(crate::send::with_readable_body) }
     }
-}
 
-impl Client {
-    /// What the generated `send()`s call instead of
-    /// [`ClientHooks::exec`](progenitor_client::ClientHooks::exec): the same auth headers,
+    /// What the generated `send()`s run (through [`crate::runner::send`]) instead of
+    /// [`exec`](Self::exec): the same auth headers,
     /// `cal-api-version`, retries and tracing, and the answer handed on with its body
     /// already read, as an extension for decoding rather than as the response's body
     /// (building a response around the body again cost six allocations a call).
@@ -49,11 +49,12 @@ impl Client {
     /// keep its own copy of the request (its arguments stay in its future) beside the one
     /// the retry loop holds. This returns the retry loop's future itself, instrumented.
     #[doc(hidden)]
-    pub fn exec_buffered(
-        &self,
+    pub fn exec_buffered<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         mut request: reqwest::Request,
         info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + '_ {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         let span = tracing::info_span!(
             "calcom.request",
             operation = info.operation_id,
@@ -71,17 +72,17 @@ impl Client {
                 Box::pin(async move { Err(refusal::as_reqwest_error(missing).await) });
             return Either::Left(refused).instrument(span);
         }
-        let send = match &self.inner.managed_user {
+        let send = match &self.managed_user {
             // Around the retries: refresh and replay once with the new token.
             Some(user) => {
                 let span = span.clone();
                 let managed: Boxed<'_> = Box::pin(async move {
-                    let send = |request| self.send_with_retries(request, span.clone());
-                    user.exec(self.client(), request, send).await
+                    let send = |request| self.send_with_retries(http, request, span.clone());
+                    user.exec(http, request, send).await
                 });
                 Either::Left(managed)
             }
-            None => Either::Right(self.send_with_retries(request, span.clone())),
+            None => Either::Right(self.send_with_retries(http, request, span.clone())),
         };
         send.instrument(span)
     }
@@ -91,10 +92,10 @@ impl Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), MissingCredentials> {
-        let state = &self.inner;
+        let state = self;
         // progenitor's `api-version` header (the document's `info.version`) is not built at
         // all (calcom_codegen::send_rewrites): Cal.com reads `cal-api-version`, set here.
-        let operation = operations::find(info.operation_id);
+        let operation = operations::find(state.operations, info.operation_id);
         if let Some(op) = operation {
             let auth_headers = state.credentials.headers_for(op.name, &op.auth)?;
             request.headers_mut().extend(auth_headers);

@@ -3,12 +3,12 @@
 
 use std::future::{ready, Future, Ready};
 
-use progenitor_client::{ClientHooks, Error, OperationInfo, ResponseValue};
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
 
-use crate::Client;
+use crate::ClientState;
 
 /// Builds the request (when first polled), runs progenitor's `pre` hook, sends it through
-/// [`Client::exec_buffered`] (auth, retries, pacing, tracing), runs the `post` hook, and
+/// [`ClientState::exec_buffered`] (auth, retries, pacing, tracing), runs the `post` hook, and
 /// decodes an answer with the `success` status; any other status is
 /// [`Error::UnexpectedResponse`], which `?` turns into [`crate::Error`].
 #[doc(hidden)]
@@ -16,14 +16,15 @@ use crate::Client;
     clippy::manual_async_fn,
     reason = "as an async fn, the call's future is 24 bytes larger (1,608 against 1,584)"
 )]
-pub fn send<'a, T, B, D, F>(
-    client: &'a Client,
+pub fn send<'a, C, T, B, D, F>(
+    client: &'a C,
     info: OperationInfo,
     build: B,
     success: u16,
     decode: D,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error<()>>> + 'a
 where
+    C: ClientHooks<ClientState> + ClientInfo<ClientState> + Sync,
     B: FnOnce() -> Result<reqwest::Request, Error<()>> + 'a,
     D: FnOnce(reqwest::Response) -> F + 'a,
     F: Future<Output = Result<ResponseValue<T>, Error<()>>> + 'a,
@@ -35,7 +36,9 @@ where
         let result = {
             let mut request = build()?;
             client.pre(&mut request, &info).await?;
-            client.exec_buffered(request, &info)
+            client
+                .inner()
+                .exec_buffered(client.client(), request, &info)
         }
         .await;
         client.post(&result, &info).await?;

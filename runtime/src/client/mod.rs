@@ -1,9 +1,9 @@
-//! Building a [`Client`], and what it does around every request.
+//! Building a client, and what it does around every request.
 //!
 //! - [`builder`]: [`ClientBuilder`], checked once in `build()`;
 //! - [`env`]: the same from `CALCOM_*` environment variables;
-//! - [`hooks`]: progenitor's hooks: auth headers, `cal-api-version`, tracing, and the retry
-//!   loop of `crate::send` around each request.
+//! - [`hooks`]: what progenitor's `exec` hook runs: auth headers, `cal-api-version`,
+//!   tracing, and the retry loop of `crate::send` around each request.
 
 mod builder;
 mod env;
@@ -19,10 +19,10 @@ use reqwest::header::HeaderValue;
 
 use crate::auth::Credentials;
 use crate::managed_user::{self, ManagedUser, ManagedUserTokens};
+use crate::operations::Operation;
 use crate::pacing::Pacer;
 use crate::retry::RetryPolicy;
 use crate::testing::Sleeper;
-use crate::Client;
 
 pub use builder::ClientBuilder;
 
@@ -35,13 +35,15 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The header naming the API version an operation speaks.
 pub use calcom_spec::headers::API_VERSION_HEADER;
 
-/// What the generated [`Client`] carries besides its base URL and HTTP client.
+/// What the generated `calcom::Client` carries besides its base URL and HTTP client.
 #[derive(Clone)]
 pub struct ClientState {
     credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     api_version: Option<HeaderValue>,
     api_versions: Arc<HashMap<String, HeaderValue>>,
+    /// The generated per-operation table ([`GeneratedClient::operations`]).
+    operations: &'static [Operation],
     pub(crate) sleeper: Sleeper,
     pub(crate) max_response_bytes: u64,
     /// Shared by the client and its clones; `None` unless pacing was asked for.
@@ -61,32 +63,42 @@ impl fmt::Debug for ClientState {
     }
 }
 
-impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
+/// What the runtime needs of the generated client. `calcom::Client` implements it; nothing
+/// else needs to.
+#[doc(hidden)]
+pub trait GeneratedClient: ClientInfo<ClientState> + Sized {
+    /// The generated per-operation table, sorted by method name.
+    fn operations() -> &'static [Operation];
 
-    /// The same client, with POST and PATCH retried too: use it for one call that you
-    /// know is safe to repeat. Cheap: the connection pool is shared.
-    pub fn retrying_non_idempotent(&self) -> Client {
-        let mut state = self.inner.clone();
+    /// The client around its parts (progenitor's `new_with_client`).
+    fn from_parts(baseurl: &str, http: reqwest::Client, state: ClientState) -> Self;
+}
+
+/// What the generated client's own methods (`calcom::Client::tokens` and the others) call.
+#[doc(hidden)]
+impl ClientState {
+    /// The same state, with POST and PATCH retried too.
+    pub fn retrying_non_idempotent(&self) -> ClientState {
+        let mut state = self.clone();
         state.retry.retry_non_idempotent = true;
-        Client::new_with_client(&self.baseurl, self.client.clone(), state)
+        state
     }
 
-    /// The managed user's current tokens, or `None` for a client built without
-    /// [`managed_user_tokens`](ClientBuilder::managed_user_tokens).
+    /// The same state with another retry count.
+    pub fn with_max_retries(&self, retries: u32) -> ClientState {
+        let mut state = self.clone();
+        state.retry.max_retries = retries;
+        state
+    }
+
+    /// The managed user's current tokens, if the client has them.
     pub fn tokens(&self) -> Option<ManagedUserTokens> {
-        self.inner.managed_user.as_ref().map(|user| user.tokens())
+        self.managed_user.as_ref().map(|user| user.tokens())
     }
 
-    /// Refreshes the managed user's tokens now and returns the new pair (also handed to
-    /// [`on_tokens_refreshed`](ClientBuilder::on_tokens_refreshed)). A refresh already in
-    /// progress is joined, not repeated.
-    pub async fn refresh_tokens(&self) -> crate::Result<ManagedUserTokens> {
+    /// Refreshes the managed user's tokens now (joining a refresh in progress).
+    pub async fn refresh_tokens(&self, http: &reqwest::Client) -> crate::Result<ManagedUserTokens> {
         let user = self
-            .inner
             .managed_user
             .as_ref()
             .ok_or(crate::Error::TokenRefresh(
@@ -94,37 +106,28 @@ impl Client {
                     "refresh_tokens needs managed_user_tokens on the builder",
                 ),
             ))?;
-        user.refresh(self.client())
-            .await
-            .map_err(crate::Error::TokenRefresh)
+        user.refresh(http).await.map_err(crate::Error::TokenRefresh)
     }
 
-    /// Recovery when the refresh token is lost: a new pair for managed user `user_id`
-    /// from the platform client's credentials alone
-    /// (`POST /v2/oauth-clients/{clientId}/users/{userId}/force-refresh`). A client with
-    /// managed-user tokens (which must be `user_id`'s) stores the pair and calls
-    /// [`on_tokens_refreshed`](ClientBuilder::on_tokens_refreshed); a platform client
-    /// without them only returns it.
-    pub async fn force_refresh_tokens(&self, user_id: i64) -> crate::Result<ManagedUserTokens> {
-        let result = match &self.inner.managed_user {
-            Some(user) => user.force_refresh(self.client(), user_id).await,
+    /// A new pair for managed user `user_id` from the platform client's credentials alone.
+    pub async fn force_refresh_tokens(
+        &self,
+        http: &reqwest::Client,
+        baseurl: &str,
+        user_id: i64,
+    ) -> crate::Result<ManagedUserTokens> {
+        let result = match &self.managed_user {
+            Some(user) => user.force_refresh(http, user_id).await,
             None => {
                 managed_user::force_refresh_unmanaged(
-                    self.client(),
-                    &self.baseurl,
-                    self.inner.credentials.platform.as_ref(),
+                    http,
+                    baseurl,
+                    self.credentials.platform.as_ref(),
                     user_id,
                 )
                 .await
             }
         };
         result.map_err(crate::Error::TokenRefresh)
-    }
-
-    /// The same client with another retry count.
-    pub fn with_max_retries(&self, retries: u32) -> Client {
-        let mut state = self.inner.clone();
-        state.retry.max_retries = retries;
-        Client::new_with_client(&self.baseurl, self.client.clone(), state)
     }
 }

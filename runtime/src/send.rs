@@ -7,14 +7,13 @@ use std::future::Future;
 use std::time::Instant;
 
 use bytes::Bytes;
-use progenitor_client::ClientInfo;
 use reqwest::header::HeaderName;
 use reqwest::ResponseBuilderExt;
 
 use crate::body_limit::{self, BodyError};
 use crate::error::ApiError;
 use crate::retry;
-use crate::Client;
+use crate::ClientState;
 
 /// The header Cal.com puts its request id in.
 static REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -55,7 +54,7 @@ fn attempt(
     }
 }
 
-impl Client {
+impl ClientState {
     /// The body of [`ClientHooks::exec`](progenitor_client::ClientHooks::exec): waits for
     /// the rate-limit window when pacing, sends, retries as the policy allows, and hands on
     /// the answer with its body buffered (and, for a non-success answer, the decoded
@@ -69,11 +68,12 @@ impl Client {
     )]
     pub(crate) fn send_with_retries<'a>(
         &'a self,
+        http: &'a reqwest::Client,
         request: reqwest::Request,
         span: tracing::Span,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         async move {
-            let state = &self.inner;
+            let state = self;
             // Two clock reads a call, for a span nobody records.
             let started = (!span.is_disabled()).then(Instant::now);
             let may_retry = state.retry.allows(request.method());
@@ -101,11 +101,11 @@ impl Client {
                     None
                 };
                 let Some(copy) = copy else {
-                    let outcome = attempt(self.client(), request, limit).await;
+                    let outcome = attempt(http, request, limit).await;
                     observe(pacer, &outcome);
                     break outcome;
                 };
-                let outcome = attempt(self.client(), copy, limit).await;
+                let outcome = attempt(http, copy, limit).await;
                 observe(pacer, &outcome);
                 let delay = match &outcome {
                     Ok(a) if retry::retryable_status(a.response.status()) => {
@@ -194,7 +194,7 @@ fn hand_on(answer: Answer) -> reqwest::Response {
     response
 }
 
-/// The response of [`Client::exec_buffered`] as one whose body reads as usual (for a program
+/// The response of [`ClientState::exec_buffered`] as one whose body reads as usual (for a program
 /// that calls `ClientHooks::exec` itself): the same status, headers, URL and extensions,
 /// the body in memory.
 pub(crate) fn with_readable_body(mut response: reqwest::Response) -> reqwest::Response {
