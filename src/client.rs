@@ -95,3 +95,32 @@ impl Client {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The generator renames an operation whose method name is taken by one of these methods
+    /// (`calcom_spec::naming::RESERVED_METHOD_NAMES`); a method added here without its name
+    /// there would clash with the first operation of that name.
+    #[test]
+    fn every_method_here_is_reserved_for_the_generator() {
+        let source = include_str!("client.rs");
+        let inherent = &source[source.find("impl Client {").expect("the impl block")..];
+        let names: Vec<&str> = inherent
+            .lines()
+            .filter_map(|line| {
+                let line = line.trim_start();
+                let rest = line
+                    .strip_prefix("pub fn ")
+                    .or_else(|| line.strip_prefix("pub async fn "))?;
+                rest.split(['(', '<']).next()
+            })
+            .collect();
+        assert!(names.len() >= 8, "methods found: {names:?}");
+        for name in names {
+            assert!(
+                calcom_spec::naming::RESERVED_METHOD_NAMES.contains(&name),
+                "`Client::{name}` is not in RESERVED_METHOD_NAMES"
+            );
+        }
+    }
+}

@@ -134,7 +134,7 @@ async fn sentinel_secrets_never_appear_in_formatting_or_traces() {
         &platform_client.retrying_non_idempotent(),
     );
 
-    // `Credentials`, `Bearer` and the auth headers on their own: src/auth.rs
+    // `Credentials`, `Bearer` and the auth headers on their own: runtime/src/auth.rs
     // (`credentials_never_show_their_secrets`), now that the module is private.
     shown.both("secret string", &calcom::SecretString::new(PLATFORM_SECRET));
 

@@ -120,7 +120,7 @@ pub struct Report {
     /// (`send_rewrites.rs`), so the call's future does not keep it.
     #[serde(skip_serializing_if = "is_zero")]
     pub requests_scoped: usize,
-    /// `send()`s that call `calcom::Client::exec_buffered`, which hands the answer's body on
+    /// `send()`s that call `calcom::runner::exec_buffered`, which hands the answer's body on
     /// beside the response (`send_rewrites.rs`).
     #[serde(skip_serializing_if = "is_zero")]
     pub buffered_execs: usize,

@@ -14,7 +14,7 @@
 //!   while the answer was awaited, beside the copy `exec` holds. They are now built in a
 //!   block whose value is `exec`'s future, awaited after the block ends.
 //! - **The answer's body is not put back into a response.** `send()` calls
-//!   `calcom::Client::exec_buffered`, which hands on the response with the body it read
+//!   `calcom::runner::exec_buffered`, which hands on the response with the body it read
 //!   beside it, where progenitor's `exec` hook has to return a response whose body can be
 //!   read again (for a program that calls `exec` itself, it still does).
 //!
@@ -41,7 +41,7 @@ pub struct SendRewrites {
     pub version_headers: usize,
     /// `send()`s whose request is built in a block that ends before the answer is awaited.
     pub requests_scoped: usize,
-    /// `client.exec(…)` calls that became `client.exec_buffered(…)`.
+    /// `client.exec(…)` calls that became `::calcom::runner::exec_buffered(client, …)`.
     pub buffered_execs: usize,
 }
 
@@ -71,8 +71,10 @@ impl VisitMut for Rewrite {
                 && call.args.len() == 2
                 && receiver_is(&call.receiver, "client")
             {
-                call.method = syn::Ident::new("exec_buffered", call.method.span());
+                let args = &call.args;
+                *expr = syn::parse_quote!(::calcom::runner::exec_buffered(client, #args));
                 self.counts.buffered_execs += 1;
+                return;
             }
         }
         if let Some(value) = encode_path_argument(expr) {
@@ -404,7 +406,7 @@ mod tests {
         let block = text.find("let result = {").unwrap_or(usize::MAX);
         let org_id = text.find("let org_id").unwrap_or(usize::MAX);
         let awaited = text
-            .find("client.exec_buffered(request, &info)\n")
+            .find("::calcom::runner::exec_buffered(client, request, &info)\n")
             .unwrap_or(usize::MAX);
         let post = text
             .find("client.post(&result, &info)")
@@ -425,11 +427,12 @@ mod tests {
                 f.block.stmts.insert(10, syn::parse_quote!(drop(body);));
             }
         }
-        // Only the call is renamed (`exec_buffered`), the statements stay as they were.
-        let before = file
-            .to_token_stream()
-            .to_string()
-            .replace("client . exec (", "client . exec_buffered (");
+        // Only the call changes (to `calcom::runner::exec_buffered`), the statements stay as
+        // they were.
+        let before = file.to_token_stream().to_string().replace(
+            "client . exec (request , & info)",
+            ":: calcom :: runner :: exec_buffered (client , request , & info)",
+        );
         let counts = rewrite_sends(&mut file);
         assert_eq!((counts.requests_scoped, counts.buffered_execs), (0, 1));
         assert_eq!(file.to_token_stream().to_string(), before);

@@ -133,7 +133,7 @@ fn answer_type(ty: &syn::Type) -> Option<syn::Type> {
 }
 
 /// The statements of `let result = { …; client.pre(&mut request, &info).await?;
-/// client.exec_buffered(request, &info) }.await;` that build the request.
+/// ::calcom::runner::exec_buffered(client, request, &info) }.await;` that build the request.
 fn request_statements(stmt: &Stmt) -> Option<Vec<Stmt>> {
     let Stmt::Local(local) = stmt else {
         return None;
@@ -157,7 +157,8 @@ fn request_statements(stmt: &Stmt) -> Option<Vec<Stmt>> {
     });
     (builds_request
         && is_tokens(pre, "client . pre (& mut request , & info) . await ? ;")
-        && exec.to_token_stream().to_string() == "client . exec_buffered (request , & info)")
+        && exec.to_token_stream().to_string()
+            == ":: calcom :: runner :: exec_buffered (client , request , & info)")
         .then(|| build.to_vec())
 }
 
@@ -229,7 +230,7 @@ mod tests {
                         #[allow(unused_mut)]
                         let mut request = client.client.patch(url).json(&body).build()?;
                         client.pre(&mut request, &info).await?;
-                        client.exec_buffered(request, &info)
+                        ::calcom::runner::exec_buffered(client, request, &info)
                     }
                     .await;
                     client.post(&result, &info).await?;

@@ -51,6 +51,21 @@ where
     }
 }
 
+/// What the generated `send()`s that do not go through [`send`] call instead of
+/// [`ClientHooks::exec`]: [`ClientState::exec_buffered`] on the client's own state and HTTP
+/// client.
+#[doc(hidden)]
+pub fn exec_buffered<'a, C>(
+    client: &'a C,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a
+where
+    C: ClientInfo<ClientState>,
+{
+    client.inner().exec_buffered(client.client(), request, info)
+}
+
 /// The decoder of an operation whose success answer has no body.
 #[doc(hidden)]
 pub fn empty(response: reqwest::Response) -> Ready<Result<ResponseValue<()>, Error<()>>> {

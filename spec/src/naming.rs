@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 use heck::ToSnakeCase;
 
 /// Inherent methods of `Client` that are not operations: progenitor's constructors and the
-/// client layer's (`src/client/`). Two inherent methods with one name do not compile, so
+/// client layer's (`src/client.rs` of calcom). Two inherent methods with one name do not compile, so
 /// an operation named like one (`OAuthFlowController_refreshTokens`) is qualified.
 pub const RESERVED_METHOD_NAMES: &[&str] = &[
     "builder",
