@@ -40,19 +40,14 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment: `CALCOM_API_KEY`, or
-    /// `CALCOM_CLIENT_ID` + `CALCOM_SECRET_KEY` (with an optional `CALCOM_ACCESS_TOKEN`, and
-    /// with it an optional `CALCOM_REFRESH_TOKEN`, which turns on the automatic refresh of
-    /// [`managed_user_tokens`](ClientBuilder::managed_user_tokens)), or
-    /// `CALCOM_ACCESS_TOKEN` alone; `CALCOM_BASE_URL` overrides the base URL.
+    /// A client configured from `CALCOM_*` environment variables: which ones, and how they
+    /// combine, is in [`ClientBuilder::from_env`].
     pub fn from_env() -> std::result::Result<Client, ConfigError> {
         Self::builder_from_env()?.build()
     }
 
-    /// The builder [`from_env`](Self::from_env) uses, to adjust before building.
-    ///
-    /// Every value is checked here, so that an error names the variable at fault (and
-    /// never quotes its value).
+    /// The builder [`from_env`](Self::from_env) uses, to adjust before building
+    /// ([`ClientBuilder::from_env`]).
     pub fn builder_from_env() -> std::result::Result<ClientBuilder, ConfigError> {
         ClientBuilder::from_env()
     }

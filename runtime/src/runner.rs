@@ -8,13 +8,13 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseV
 use crate::ClientState;
 
 /// Builds the request (when first polled), runs progenitor's `pre` hook, sends it through
-/// [`ClientState::exec_buffered`] (auth, retries, pacing, tracing), runs the `post` hook, and
+/// [`exec_buffered`] (auth, retries, pacing, tracing), runs the `post` hook, and
 /// decodes an answer with the `success` status; any other status is
 /// [`Error::UnexpectedResponse`], which `?` turns into [`crate::Error`].
 #[doc(hidden)]
 #[expect(
     clippy::manual_async_fn,
-    reason = "as an async fn, the call's future is 24 bytes larger (1,608 against 1,584)"
+    reason = "as an async fn, the call's future is 24 bytes larger (1,616 against 1,592)"
 )]
 pub fn send<'a, C, T, B, D, F>(
     client: &'a C,
@@ -36,9 +36,7 @@ where
         let result = {
             let mut request = build()?;
             client.pre(&mut request, &info).await?;
-            client
-                .inner()
-                .exec_buffered(client.client(), request, &info)
+            exec_buffered(client, request, &info)
         }
         .await;
         client.post(&result, &info).await?;
@@ -51,9 +49,9 @@ where
     }
 }
 
-/// What the generated `send()`s that do not go through [`send`] call instead of
-/// [`ClientHooks::exec`]: [`ClientState::exec_buffered`] on the client's own state and HTTP
-/// client.
+/// [`ClientState::exec_buffered`] on the client's own state and HTTP client: what [`send`]
+/// runs, and what the generated `send()`s that do not go through [`send`] call instead of
+/// [`ClientHooks::exec`].
 #[doc(hidden)]
 pub fn exec_buffered<'a, C>(
     client: &'a C,
