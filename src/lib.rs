@@ -33,7 +33,7 @@ extern crate self as calcom;
 // The hand-written layer is its own crate, compiled once whatever the document
 // (issue 14); the modules the generated code calls keep their `calcom::…` paths.
 #[doc(hidden)]
-pub use calcom_runtime::{catch_all, conversion, de, decode, path, runner, unions};
+pub use calcom_runtime::{catch_all, conversion, de, decode, path, runner, ser, unions};
 // Generated code names it as `crate::pagination::…`, when the document has paginated
 // operations.
 #[allow(unused_imports)]

@@ -133,7 +133,15 @@ fn try_generate_with_types(
             ))
         }
     };
-    run_guarded(&spec, options, |generator, spec| {
+    generate_with_types(&spec, options)
+}
+
+/// [`try_generate_with_types`] for a document already deserialised.
+fn generate_with_types(
+    spec: &OpenAPI,
+    options: &GenerateOptions,
+) -> Result<(TokenStream, Result<Vec<SchemaType>, String>), String> {
+    run_guarded(spec, options, |generator, spec| {
         let tokens = generator.generate_tokens(spec)?;
         Ok((tokens, schema_types(spec, generator)))
     })
@@ -262,8 +270,9 @@ pub fn generate(
     doc: &Value,
     options: &GenerateOptions,
 ) -> Result<Generation, CodegenError> {
-    parse_openapi(file, doc)?;
-    let first_error = match try_generate_with_types(doc, options) {
+    // Deserialised once: the first attempt, which almost always succeeds, reuses it.
+    let spec = parse_openapi(file, doc)?;
+    let first_error = match generate_with_types(&spec, options) {
         Ok((tokens, schema_types)) => {
             return Ok(Generation {
                 tokens,

@@ -7,7 +7,8 @@
 //! checks of every field. Type checking and borrow checking those bodies was about half of
 //! the crate's front-end time on the full document (`-Z self-profile`, see benches/README).
 //! The impl written here has only `visit_map`: keys are matched against one `const` list
-//! of names by `calcom::de::FieldIndex`, and each field is one call to `calcom::de::field`;
+//! of names by `calcom::de::FieldIndex`, and each field is one call to `calcom::de::field`
+//! (errors are returned by a `match`, not `?`, see [`or_return`]);
 //! a missing field is `None` for an `Option`, `calcom::de::required` for any other type
 //! without a default (serde's rule, for types that decode a missing value themselves),
 //! `calcom::de::present` (a required nullable field, which typify marks
@@ -15,7 +16,7 @@
 //! `default = "…"` names.
 //!
 //! Only what serde's attributes on typify's structs say is supported: `rename`, `default`,
-//! `default = "…"`, `skip_serializing_if` (ignored: serialisation keeps the derive) and that
+//! `default = "…"`, `skip_serializing_if` (ignored: read by `lean_serialize`) and that
 //! one `deserialize_with`. A struct with any other serde attribute, a container attribute,
 //! generics or unnamed fields keeps the derive, and the build report names it.
 
@@ -60,13 +61,37 @@ pub fn write_struct_impls(client: &mut syn::File) -> LeanDeserialize {
             _ => None,
         };
         out.push(item);
-        if let Some(impl_item) = written {
-            out.push(impl_item);
+        if let Some(impl_items) = written {
+            out.extend(impl_items);
             outcome.written += 1;
         }
     }
+    if outcome.written > 0 {
+        out.splice(0..0, short_names());
+    }
     *types = out;
     outcome
+}
+
+/// The names the written impls use, imported once at the top of `types`: the impls are
+/// parsed again after they are written (about a tenth of the build script's run time on
+/// the event-types tags), and `__Some` is one token where `::std::option::Option::Some` is
+/// ten. The leading underscores keep them apart from the generated types' names.
+fn short_names() -> Vec<Item> {
+    vec![
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use ::std::option::Option::{self as __Option, None as __None, Some as __Some};
+        },
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use ::std::result::Result::{self as __Result, Err as __Err, Ok as __Ok};
+        },
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use ::calcom::de as __de;
+        },
+    ]
 }
 
 /// How one field is decoded.
@@ -171,8 +196,8 @@ fn read_field_word(word: &str, value: Option<String>, plan: &mut FieldPlan) -> R
 /// Takes `Deserialize` out of the struct's derives (and its serde attributes, when no
 /// remaining derive reads them) and returns the impl that replaces it; the struct is left
 /// as it was when the impl does not parse (a type this module writes wrongly).
-fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Item, String> {
-    let written: Item = syn::parse2(impl_tokens(&s.ident, fields))
+fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Vec<Item>, String> {
+    let written: syn::File = syn::parse2(impl_tokens(&s.ident, fields))
         .map_err(|e| format!("the written impl does not parse: {e}"))?;
     remove_derive(&mut s.attrs, "Deserialize");
     // Serialize and schemars' JsonSchema read the same #[serde] attributes.
@@ -184,11 +209,22 @@ fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Item, String> {
             }
         }
     }
-    Ok(written)
+    Ok(written.items)
+}
+
+/// `expr?` without the `?`: every error in `visit_map` is already `A::Error`, and the
+/// operator's `From` conversion and `Try` impls are type checked at each use (about a
+/// twentieth of the crate's front-end time on the event-types tags).
+fn or_return(expr: TokenStream) -> TokenStream {
+    quote! {
+        match #expr {
+            __Ok(value) => value,
+            __Err(error) => return __Err(error),
+        }
+    }
 }
 
 fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
-    let expecting = format!("struct {name}");
     let type_name = name.to_string();
     let keys = fields.iter().map(|f| &f.key);
     let slots: Vec<_> = (0..fields.len())
@@ -196,54 +232,56 @@ fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
         .collect();
     let declare = fields.iter().zip(&slots).map(|(f, slot)| {
         let ty = &f.ty;
-        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+        quote!(let mut #slot: __Option<#ty> = __None;)
     });
-    // The key as a literal, not `__FIELDS[i]`: an index is a bounds check to compile.
+    // The key as a literal, not `Self::FIELDS[i]`: an index is a bounds check to compile.
     let arms = fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
         let key = &f.key;
-        quote!(::std::option::Option::Some(#i) => ::calcom::de::field(&mut map, &mut #slot, #key)?,)
+        quote!(__Some(#i) => __de::field(&mut map, &mut #slot, #key),)
     });
     let build = fields.iter().zip(&slots).map(|(f, slot)| {
         let ident = &f.ident;
         let key = &f.key;
         let value = match &f.missing {
-            Missing::Required => quote!(::calcom::de::required(#slot, #key)?),
-            Missing::Present => quote!(::calcom::de::present(#slot, #key)?),
+            Missing::Required => or_return(quote!(__de::required(#slot, #key))),
+            Missing::Present => or_return(quote!(__de::present(#slot, #key))),
             Missing::Default => quote!(#slot.unwrap_or_default()),
             Missing::DefaultWith(path) => quote!(#slot.unwrap_or_else(#path)),
         };
         quote!(#ident: #value,)
     });
     quote! {
+        impl __de::VisitMap for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#(#keys),*];
+            fn visit_map<'de, A>(mut map: A) -> __Result<Self, A::Error>
+            where
+                A: ::serde::de::MapAccess<'de>,
+            {
+                #(#declare)*
+                loop {
+                    let index = match map.next_key_seed(__de::FieldIndex(Self::FIELDS)) {
+                        __Ok(__Some(index)) => index,
+                        __Ok(__None) => break,
+                        __Err(error) => return __Err(error),
+                    };
+                    let decoded = match index {
+                        #(#arms)*
+                        _ => __de::skip(&mut map),
+                    };
+                    if let __Err(error) = decoded {
+                        return __Err(error);
+                    }
+                }
+                __Ok(Self { #(#build)* })
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            fn deserialize<D>(deserializer: D) -> __Result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
-                const __FIELDS: &[&str] = &[#(#keys),*];
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A>(self, mut map: A) -> ::std::result::Result<#name, A::Error>
-                    where
-                        A: ::serde::de::MapAccess<'de>,
-                    {
-                        #(#declare)*
-                        while let ::std::option::Option::Some(index) =
-                            map.next_key_seed(::calcom::de::FieldIndex(__FIELDS))?
-                        {
-                            match index {
-                                #(#arms)*
-                                _ => ::calcom::de::skip(&mut map)?,
-                            }
-                        }
-                        ::std::result::Result::Ok(#name { #(#build)* })
-                    }
-                }
-                deserializer.deserialize_struct(#type_name, __FIELDS, __Visitor)
+                __de::deserialize_struct(deserializer)
             }
         }
     }
@@ -289,31 +327,36 @@ mod tests {
             out.contains("#[derive(::serde::Serialize, Clone, Debug)]"),
             "{out}"
         );
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
         assert!(
-            out.contains(
-                r#"const __FIELDS: &[&str] = &["eventUid", "calId", "tags", "type", "note"];"#
-            ),
+            squash(&out).contains(&squash(
+                r#"const FIELDS: &'static [&'static str] = &["eventUid", "calId", "tags", "type", "note","#
+            )),
             "{out}"
         );
         assert!(
-            out.contains(r#"::calcom::de::required(__field0, "eventUid")?"#),
+            out.contains(r#"match __de::required(__field0, "eventUid") {"#),
             "{out}"
         );
         assert!(
-            out.contains(r#"::calcom::de::present(__field1, "calId")?"#),
+            out.contains(r#"match __de::present(__field1, "calId") {"#),
             "{out}"
         );
         assert!(
-            out.contains(r#"::calcom::de::field(&mut map, &mut __field3, "type")?"#),
+            out.contains(r#"__de::field(&mut map, &mut __field3, "type")"#),
             "{out}"
         );
+        assert!(!out.contains('?'), "{out}");
+        assert!(out.contains("use ::calcom::de as __de;"), "{out}");
         assert!(out.contains("tags: __field2.unwrap_or_default()"), "{out}");
         assert!(
             out.contains("r#type: __field3.unwrap_or_else(defaults::default_bool::<true>)"),
             "{out}"
         );
         assert!(
-            out.contains(r#"deserializer.deserialize_struct("Booking", __FIELDS, __Visitor)"#),
+            out.contains("impl __de::VisitMap for Booking {")
+                && out.contains(r#"const NAME: &'static str = "Booking";"#)
+                && out.contains("__de::deserialize_struct(deserializer)"),
             "{out}"
         );
         // A missing Option is None, as with serde's derive.

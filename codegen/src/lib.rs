@@ -24,6 +24,7 @@ mod generate;
 mod identical_types;
 mod inline_fns;
 mod lean_deserialize;
+mod lean_serialize;
 mod load;
 mod mock;
 pub mod overlay;
@@ -189,6 +190,9 @@ pub fn generate_value(
     let lean = lean_deserialize::write_struct_impls(&mut client);
     report.lean_deserialize = lean.written;
     report.serde_derive_kept = lean.kept;
+    let lean = lean_serialize::write_struct_impls(&mut client);
+    report.lean_serialize = lean.written;
+    report.serialize_derive_kept = lean.kept;
     decode_paths::located_decode_errors(&mut client);
     let sends = send_rewrites::rewrite_sends(&mut client);
     report.path_segments_in_place = sends.path_segments;

@@ -157,6 +157,13 @@ pub struct Report {
     /// Structs that keep serde's derived `Deserialize`, each with the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub serde_derive_kept: Vec<String>,
+    /// Structs that encode through the written `Serialize` impl instead of serde's derive
+    /// (`lean_serialize.rs`); filled when the client is generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lean_serialize: usize,
+    /// Structs that keep serde's derived `Serialize`, each with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub serialize_derive_kept: Vec<String>,
     /// The paginated list operations, which get a `stream()` (`pagination.rs`).
     pub paginated_operations: Vec<String>,
     /// The `CALCOM_TAGS` / `CALCOM_OPERATIONS` selection, when one was applied.
@@ -329,6 +336,17 @@ impl Report {
             ));
             if verbose {
                 push_names(&mut out, "kept: ", &self.serde_derive_kept);
+            }
+        }
+        if self.lean_serialize + self.serialize_derive_kept.len() > 0 {
+            out.push_str(&format!(
+                "{:<24} {:>5} structs encode through the written impl (calcom::ser::Fields); {} keep serde's derive\n",
+                "lean Serialize",
+                self.lean_serialize,
+                self.serialize_derive_kept.len()
+            ));
+            if verbose {
+                push_names(&mut out, "kept: ", &self.serialize_derive_kept);
             }
         }
         out.push_str(&format!(

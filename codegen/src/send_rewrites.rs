@@ -58,6 +58,13 @@ struct Rewrite {
 }
 
 impl VisitMut for Rewrite {
+    // The generated types have no `send()`: not walking them is most of this pass's time.
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident != "types" {
+            syn::visit_mut::visit_item_mod_mut(self, module);
+        }
+    }
+
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
         if f.sig.ident == "send" && f.sig.asyncness.is_some() && scope_request(&mut f.block) {
             self.counts.requests_scoped += 1;

@@ -9,6 +9,10 @@
 //!   `::calcom::conversion::supplied_value("NAME", e)`;
 //! - `format!("conversion to `T` for NAME failed: {}", s)` becomes
 //!   `::calcom::conversion::failed("`T`", "NAME", s)`.
+//!
+//! A typify setter's whole `value.try_into().map_err(|e| …supplied_value…)` then becomes
+//! `::calcom::conversion::convert(value, "NAME")`: its closure was type checked and borrow
+//! checked once per setter.
 
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -24,7 +28,28 @@ pub fn shared_setter_messages(client: &mut syn::File) -> usize {
 struct Rewrite(usize);
 
 impl VisitMut for Rewrite {
+    // Of the generated types, only their builders have setters: not walking the rest is
+    // most of this pass's time.
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident != "types" {
+            syn::visit_mut::visit_item_mod_mut(self, module);
+            return;
+        }
+        for item in module.content.iter_mut().flat_map(|(_, items)| items) {
+            if let syn::Item::Mod(inner) = item {
+                if inner.ident == "builder" {
+                    syn::visit_mut::visit_item_mod_mut(self, inner);
+                }
+            }
+        }
+    }
+
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Some(call) = setter_conversion(expr) {
+            *expr = call;
+            self.0 += 1;
+            return;
+        }
         if let Expr::Macro(m) = expr {
             if m.mac.path.is_ident("format") {
                 if let Some(call) = shared_call(&m.mac) {
@@ -71,6 +96,40 @@ fn shared_call(format: &syn::Macro) -> Option<Expr> {
         .then(|| syn::parse_quote!(::calcom::conversion::failed(#target, #name, #value)))
 }
 
+/// `VALUE.try_into().map_err(|e| format!("error converting supplied value for NAME: {e}"))`
+/// as `::calcom::conversion::convert(VALUE, "NAME")`.
+fn setter_conversion(expr: &Expr) -> Option<Expr> {
+    let Expr::MethodCall(map_err) = expr else {
+        return None;
+    };
+    let Expr::MethodCall(try_into) = map_err.receiver.as_ref() else {
+        return None;
+    };
+    if map_err.method != "map_err" || try_into.method != "try_into" || !try_into.args.is_empty() {
+        return None;
+    }
+    let [Expr::Closure(closure)] = map_err.args.iter().collect::<Vec<_>>().as_slice() else {
+        return None;
+    };
+    let Expr::Macro(format) = closure.body.as_ref() else {
+        return None;
+    };
+    let [syn::Pat::Ident(param)] = closure.inputs.iter().collect::<Vec<_>>().as_slice() else {
+        return None;
+    };
+    if !format.mac.path.is_ident("format") || param.ident != "e" {
+        return None;
+    }
+    let Expr::Call(message) = shared_call(&format.mac)? else {
+        return None;
+    };
+    let name = message.args.first()?;
+    let is_supplied_value = matches!(message.func.as_ref(), Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "supplied_value"));
+    let value = &try_into.receiver;
+    is_supplied_value.then(|| syn::parse_quote!(::calcom::conversion::convert(#value, #name)))
+}
+
 /// A field or parameter name: nothing `format!` would read as a placeholder.
 fn is_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -99,7 +158,7 @@ mod tests {
         });
         assert_eq!(n, 2);
         assert!(
-            text.contains(":: calcom :: conversion :: supplied_value (\"hidden\" , e)"),
+            text.contains(":: calcom :: conversion :: convert (value , \"hidden\")"),
             "{text}"
         );
         assert!(
@@ -107,6 +166,23 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("format !"), "{text}");
+    }
+
+    #[test]
+    fn a_message_outside_a_setter_conversion_is_still_shared() {
+        let (text, n) = rewrite(syn::parse_quote! {
+            fn f() {
+                let m = value.parse().map_err(|e| format!("error converting supplied value for hidden: {e}"));
+                let n = value.try_into().map_err(|x| format!("error converting supplied value for hidden: {e}"));
+            }
+        });
+        assert_eq!(n, 2, "{text}");
+        assert!(!text.contains("convert"), "{text}");
+        assert_eq!(
+            text.matches("supplied_value (\"hidden\" , e)").count(),
+            2,
+            "{text}"
+        );
     }
 
     #[test]

@@ -10,6 +10,19 @@ pub fn supplied_value(field: &str, error: impl Display) -> String {
     format!("error converting supplied value for {field}: {error}")
 }
 
+/// A typify builder setter's whole conversion: `value.try_into()`, its error turned into
+/// [`supplied_value`]'s message. One generic function instead of a closure in every
+/// setter, which rustc would type check and borrow check once per setter.
+#[doc(hidden)]
+#[inline]
+pub fn convert<T, U>(value: T, field: &str) -> Result<U, String>
+where
+    T: TryInto<U>,
+    T::Error: Display,
+{
+    value.try_into().map_err(|e| supplied_value(field, e))
+}
+
 /// progenitor's body setters: `conversion to {target} for {field} failed: {error}`.
 #[doc(hidden)]
 pub fn failed(target: &str, field: &str, error: impl Display) -> String {
@@ -24,6 +37,14 @@ mod tests {
             super::supplied_value("hidden", "not a bool"),
             "error converting supplied value for hidden: not a bool"
         );
+        assert_eq!(
+            super::convert::<_, u8>(300_i64, "count"),
+            Err::<u8, _>(
+                "error converting supplied value for count: out of range integral type conversion attempted"
+                    .to_string()
+            )
+        );
+        assert_eq!(super::convert::<_, u8>(30_i64, "count"), Ok(30));
         assert_eq!(
             super::failed("`CreateInput`", "body", 7),
             "conversion to `CreateInput` for body failed: 7"

@@ -3,8 +3,9 @@
 //! serde's derive writes, for every struct, a field-name enum with its own `Deserialize`
 //! impl and visitor, a `visit_seq` that decodes the struct from a JSON array, and a
 //! `visit_map` that repeats the per-field work inline. The generated impls keep only
-//! `visit_map` and call these helpers, written once, for the rest: the crate's compile time
-//! is mostly the type checking and borrow checking of those derived bodies.
+//! `visit_map` (a [`VisitMap`] impl) and call these helpers, written once, for the rest:
+//! the crate's compile time is mostly the type checking and borrow checking of those
+//! derived bodies.
 //!
 //! The answers decode as they did with the derive (the same field names, defaults, errors
 //! for a missing, duplicate or mistyped field, unknown fields ignored), with one
@@ -15,6 +16,45 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+
+/// A struct whose `Deserialize` impl the generator writes: its name, its keys and its
+/// `visit_map`. The visitor, its `expecting` and the `deserialize_struct` call are written
+/// once, here ([`deserialize_struct`]), instead of once per struct.
+#[doc(hidden)]
+pub trait VisitMap: Sized {
+    /// The struct's name, as serde's derive gives it to `deserialize_struct`.
+    const NAME: &'static str;
+    /// The JSON keys of its fields, in order.
+    const FIELDS: &'static [&'static str];
+    /// Decodes the struct from the entries of a map.
+    fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of a [`VisitMap`] struct: what serde's derive does, with the
+/// struct's own `visit_map`.
+#[doc(hidden)]
+#[inline]
+pub fn deserialize_struct<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: VisitMap,
+{
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: VisitMap> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit_map(map)
+    }
+}
 
 /// The position of a key in a struct's field names, or `None` for a key it does not have.
 ///
@@ -136,38 +176,35 @@ mod tests {
         maybe: Option<i64>,
     }
 
-    impl<'de> Deserialize<'de> for Sample {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            const FIELDS: &[&str] = &["id", "note", "tags", "maybe"];
-            struct SampleVisitor;
-            impl<'de> Visitor<'de> for SampleVisitor {
-                type Value = Sample;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("struct Sample")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Sample, A::Error> {
-                    let mut id: Option<i64> = None;
-                    let mut note: Option<Option<String>> = None;
-                    let mut tags: Option<Vec<String>> = None;
-                    let mut maybe: Option<Option<i64>> = None;
-                    while let Some(index) = map.next_key_seed(FieldIndex(FIELDS))? {
-                        match index {
-                            Some(0) => field(&mut map, &mut id, FIELDS[0])?,
-                            Some(1) => field(&mut map, &mut note, FIELDS[1])?,
-                            Some(2) => field(&mut map, &mut tags, FIELDS[2])?,
-                            Some(3) => field(&mut map, &mut maybe, FIELDS[3])?,
-                            _ => skip(&mut map)?,
-                        }
-                    }
-                    Ok(Sample {
-                        id: required(id, FIELDS[0])?,
-                        note: present(note, FIELDS[1])?,
-                        tags: tags.unwrap_or_default(),
-                        maybe: required(maybe, FIELDS[3])?,
-                    })
+    impl VisitMap for Sample {
+        const NAME: &'static str = "Sample";
+        const FIELDS: &'static [&'static str] = &["id", "note", "tags", "maybe"];
+        fn visit_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Sample, A::Error> {
+            let mut id: Option<i64> = None;
+            let mut note: Option<Option<String>> = None;
+            let mut tags: Option<Vec<String>> = None;
+            let mut maybe: Option<Option<i64>> = None;
+            while let Some(index) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+                match index {
+                    Some(0) => field(&mut map, &mut id, "id")?,
+                    Some(1) => field(&mut map, &mut note, "note")?,
+                    Some(2) => field(&mut map, &mut tags, "tags")?,
+                    Some(3) => field(&mut map, &mut maybe, "maybe")?,
+                    _ => skip(&mut map)?,
                 }
             }
-            deserializer.deserialize_struct("Sample", FIELDS, SampleVisitor)
+            Ok(Sample {
+                id: required(id, "id")?,
+                note: present(note, "note")?,
+                tags: tags.unwrap_or_default(),
+                maybe: required(maybe, "maybe")?,
+            })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Sample {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_struct(deserializer)
         }
     }
 

@@ -38,6 +38,8 @@ mod retry;
 pub mod runner;
 mod secret;
 mod send;
+#[doc(hidden)]
+pub mod ser;
 pub mod testing;
 mod tls;
 #[doc(hidden)]

@@ -1,0 +1,299 @@
+//! The generated structs encode through a `Serialize` impl written here instead of serde's
+//! derive, for the same reason as `lean_deserialize`: compile time.
+//!
+//! serde's derive checks every `serialize_field` with `?` and counts the fields to write in
+//! one expression; type checking and borrow checking those bodies was about a fifth of the
+//! crate's front-end time on the event-types tags (`-Z self-profile`, see benches/README).
+//! The impl written here makes one call per field on `calcom::ser::Fields`, which keeps the
+//! first error, so the body has no `?` to check. The output is the derive's: the same
+//! `serialize_struct` length, keys and order, and `skip_field` where `skip_serializing_if`
+//! holds.
+//!
+//! Only what serde's attributes on typify's structs say is supported: `rename`,
+//! `skip_serializing_if = "…"`, and the decoding-only `default` and `deserialize_with`. A
+//! struct with any other serde attribute, a container attribute, generics or unnamed
+//! fields keeps the derive, and the build report names it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ext::IdentExt;
+use syn::{Fields, Item, ItemStruct};
+
+use crate::syn_items::{derives, module_mut, remove_derive};
+use crate::unions::serde_words;
+
+/// What the pass did to the `types` module.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LeanSerialize {
+    /// Structs that encode through the written impl.
+    pub written: usize,
+    /// Structs that keep serde's derive, each with the reason.
+    pub kept: Vec<String>,
+}
+
+/// Replaces serde's derived `Serialize` of every struct in `types` that it can.
+pub fn write_struct_impls(client: &mut syn::File) -> LeanSerialize {
+    let mut outcome = LeanSerialize::default();
+    let Some(types) = module_mut(&mut client.items, "types") else {
+        return outcome;
+    };
+    let mut out = Vec::with_capacity(types.len());
+    for mut item in std::mem::take(types) {
+        let written = match &mut item {
+            Item::Struct(s) if derives(&s.attrs, "Serialize") => {
+                match plan(s).and_then(|fields| rewrite(s, &fields)) {
+                    Ok(written) => Some(written),
+                    Err(reason) => {
+                        outcome.kept.push(format!("{} ({reason})", s.ident));
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        out.push(item);
+        if let Some(impl_item) = written {
+            out.push(impl_item);
+            outcome.written += 1;
+        }
+    }
+    *types = out;
+    outcome
+}
+
+/// How one field is encoded.
+struct FieldPlan {
+    ident: syn::Ident,
+    /// The JSON key.
+    key: String,
+    /// The function `skip_serializing_if` names.
+    skip_if: Option<syn::ExprPath>,
+}
+
+/// The fields' plans, or why the struct keeps the derive.
+fn plan(s: &ItemStruct) -> Result<Vec<FieldPlan>, String> {
+    if !s.generics.params.is_empty() {
+        return Err("generic".into());
+    }
+    if s.attrs.iter().any(|a| a.path().is_ident("serde")) {
+        return Err("container attribute".into());
+    }
+    let Fields::Named(named) = &s.fields else {
+        return Err("unnamed fields".into());
+    };
+    named
+        .named
+        .iter()
+        .map(|f| {
+            let ident = f.ident.clone().ok_or("a field without a name")?;
+            let mut plan = FieldPlan {
+                key: ident.unraw().to_string(),
+                ident,
+                skip_if: None,
+            };
+            for (word, value) in serde_words(&f.attrs) {
+                read_field_word(&word, value, &mut plan)
+                    .map_err(|e| format!("field `{}`: {e}", plan.key))?;
+            }
+            Ok(plan)
+        })
+        .collect()
+}
+
+/// What one `#[serde(...)]` word of a field says about encoding.
+fn read_field_word(word: &str, value: Option<String>, plan: &mut FieldPlan) -> Result<(), String> {
+    let string = |value: Option<String>| value.ok_or(format!("`{word}` without a string"));
+    match word {
+        "rename" => plan.key = string(value)?,
+        "skip_serializing_if" => {
+            let path = string(value)?;
+            plan.skip_if = Some(
+                syn::parse_str(&path)
+                    .map_err(|e| format!("`skip_serializing_if = {path:?}`: {e}"))?,
+            );
+        }
+        // Decoding only (lean_deserialize reads them).
+        "default" | "deserialize_with" => {}
+        _ => return Err(format!("serde attribute `{word}`")),
+    }
+    Ok(())
+}
+
+/// Takes `Serialize` out of the struct's derives (and its serde attributes, when no
+/// remaining derive reads them) and returns the impl that replaces it; the struct is left
+/// as it was when the impl does not parse (a type this module writes wrongly).
+fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Item, String> {
+    let written: Item = syn::parse2(impl_tokens(&s.ident, fields))
+        .map_err(|e| format!("the written impl does not parse: {e}"))?;
+    remove_derive(&mut s.attrs, "Serialize");
+    let serde_attrs_read = derives(&s.attrs, "Deserialize") || derives(&s.attrs, "JsonSchema");
+    if !serde_attrs_read {
+        if let Fields::Named(named) = &mut s.fields {
+            for f in &mut named.named {
+                f.attrs.retain(|a| !a.path().is_ident("serde"));
+            }
+        }
+    }
+    Ok(written)
+}
+
+fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
+    let type_name = name.to_string();
+    let always = proc_macro2::Literal::usize_unsuffixed(
+        fields.iter().filter(|f| f.skip_if.is_none()).count(),
+    );
+    let sometimes = fields.iter().filter_map(|f| {
+        let ident = &f.ident;
+        let skip_if = f.skip_if.as_ref()?;
+        Some(quote!(+ usize::from(!#skip_if(&self.#ident))))
+    });
+    let writes = fields.iter().map(|f| {
+        let (ident, key) = (&f.ident, &f.key);
+        match &f.skip_if {
+            Some(skip_if) => {
+                quote!(fields.field_unless(#key, &self.#ident, #skip_if(&self.#ident));)
+            }
+            None => quote!(fields.field(#key, &self.#ident);),
+        }
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                let mut fields =
+                    ::calcom::ser::Fields::begin(serializer, #type_name, #always #(#sometimes)*);
+                #(#writes)*
+                fields.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(src: &str) -> (String, LeanSerialize) {
+        let mut file: syn::File = syn::parse_str(src).expect("fixture parses");
+        let outcome = write_struct_impls(&mut file);
+        (prettyplease::unparse(&file), outcome)
+    }
+
+    #[test]
+    fn a_typify_struct_gets_the_written_impl_and_keeps_its_other_derives() {
+        let (out, outcome) = run(r#"
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Booking {
+                    #[serde(rename = "eventUid")]
+                    pub event_uid: ::std::string::String,
+                    #[serde(rename = "calId", deserialize_with = "::std::option::Option::deserialize")]
+                    pub cal_id: ::std::option::Option<::std::string::String>,
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                    pub r#type: bool,
+                }
+            }
+        "#);
+        assert_eq!(
+            outcome,
+            LeanSerialize {
+                written: 1,
+                kept: vec![]
+            }
+        );
+        assert!(
+            out.contains("#[derive(::serde::Deserialize, Clone, Debug)]"),
+            "{out}"
+        );
+        let begin = r#"::calcom::ser::Fields::begin(
+            serializer,
+            "Booking",
+            3 + usize::from(!::std::vec::Vec::is_empty(&self.tags)),
+        )"#;
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert!(squash(&out).contains(&squash(begin)), "{out}");
+        assert!(
+            out.contains(r#"fields.field("eventUid", &self.event_uid);"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"fields.field("calId", &self.cal_id);"#),
+            "{out}"
+        );
+        assert!(
+            squash(&out).contains(&squash(
+                r#"fields.field_unless("tags", &self.tags, ::std::vec::Vec::is_empty(&self.tags));"#
+            )),
+            "{out}"
+        );
+        // A raw identifier's key has no `r#`.
+        assert!(
+            out.contains(r#"fields.field("type", &self.r#type);"#),
+            "{out}"
+        );
+        // Deserialize still reads the attributes.
+        assert!(out.contains(r#"#[serde(rename = "eventUid")]"#), "{out}");
+    }
+
+    #[test]
+    fn serde_attributes_go_when_no_remaining_derive_reads_them() {
+        let (out, outcome) = run(r#"
+            pub mod types {
+                #[derive(::serde::Serialize, Clone)]
+                pub struct Input {
+                    #[serde(rename = "a")]
+                    pub b: i64,
+                }
+            }
+        "#);
+        assert_eq!(outcome.written, 1);
+        assert!(!out.contains("#[serde"), "{out}");
+        assert!(out.contains("#[derive(Clone)]"), "{out}");
+        assert!(out.contains(r#"fields.field("a", &self.b);"#), "{out}");
+    }
+
+    #[test]
+    fn what_it_cannot_write_keeps_the_derive_and_is_named() {
+        let src = r#"
+            pub mod types {
+                #[derive(::serde::Serialize)]
+                #[serde(transparent)]
+                pub struct Wrapped { pub inner: i64 }
+                #[derive(::serde::Serialize)]
+                pub struct Tuple(pub i64);
+                #[derive(::serde::Serialize)]
+                pub struct Custom {
+                    #[serde(serialize_with = "crate::custom")]
+                    pub x: i64,
+                }
+                #[derive(::serde::Serialize)]
+                pub struct Flat {
+                    #[serde(flatten)]
+                    pub rest: ::serde_json::Map<String, ::serde_json::Value>,
+                }
+                #[derive(::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum Union { A(i64) }
+            }
+        "#;
+        let (out, outcome) = run(src);
+        assert_eq!(outcome.written, 0);
+        assert_eq!(outcome.kept.len(), 4, "{:?}", outcome.kept);
+        assert!(outcome.kept[0].starts_with("Wrapped (container attribute"));
+        assert!(outcome.kept[1].starts_with("Tuple (unnamed fields"));
+        assert!(
+            outcome.kept[2].contains("serde attribute `serialize_with`"),
+            "{:?}",
+            outcome.kept
+        );
+        assert!(
+            outcome.kept[3].contains("serde attribute `flatten`"),
+            "{:?}",
+            outcome.kept
+        );
+        assert_eq!(out.matches("::serde::Serialize").count(), 5, "{out}");
+    }
+}
