@@ -301,15 +301,17 @@ PY
   local kind
   for kind in "crate alone" "after changing CALCOM_TAGS"; do
     echo "# per-tag builds, $kind: $(tail -n +"$((before + 1))" "$RESULTS" | grep 'CALCOM_TAGS=' | grep -c "$kind") tags, $runs run(s) each; the slowest three (median s):"
-    tail -n +"$((before + 1))" "$RESULTS" | grep 'CALCOM_TAGS=' | grep "$kind" | sort -t$'\t' -k3,3 -rn | head -3 |
-      awk -F'\t' '{printf "#   %s  %s s\n", $1, $3}'
+    # `awk 'NR <= 3'`, not `head -3`: head exits early, and sort, still writing, would die
+    # of SIGPIPE, which pipefail turns into the script's exit.
+    tail -n +"$((before + 1))" "$RESULTS" | grep 'CALCOM_TAGS=' | grep "$kind" | sort -t$'\t' -k3,3 -rn |
+      awk -F'\t' 'NR <= 3 {printf "#   %s  %s s\n", $1, $3}' || true
   done
   # One run of a ~3 s build on this machine is noisy (±0.2 s): the slowest three by the
   # crate alone are measured again, $RUNS runs each, and those medians are the figures.
   if ((runs < RUNS)); then
     local slowest again
-    slowest=$(tail -n +"$((before + 1))" "$RESULTS" | grep 'CALCOM_TAGS=' | grep "crate alone" | sort -t$'\t' -k3,3 -rn | head -3 |
-      sed -E 's/.*CALCOM_TAGS=([^,]+),.*/\1/')
+    slowest=$(tail -n +"$((before + 1))" "$RESULTS" | grep 'CALCOM_TAGS=' | grep "crate alone" | sort -t$'\t' -k3,3 -rn |
+      awk -F'\t' 'NR <= 3 {print $1}' | sed -E 's/.*CALCOM_TAGS=([^,]+),.*/\1/')
     again=$(wc -l <"$RESULTS")
     for tag in $slowest; do
       measure_tag "$tag" "$RUNS" ", again" || true
@@ -317,7 +319,7 @@ PY
     for kind in "crate alone" "after changing CALCOM_TAGS"; do
       echo "# per-tag builds, $kind: the slowest three again, $RUNS runs each (median s):"
       tail -n +"$((again + 1))" "$RESULTS" | grep "$kind" | sort -t$'\t' -k3,3 -rn |
-        awk -F'\t' '{printf "#   %s  %s s\n", $1, $3}'
+        awk -F'\t' '{printf "#   %s  %s s\n", $1, $3}' || true
     done
   fi
   # Leave the full build in place for `sizes`.

@@ -23,53 +23,26 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
-use syn::{Fields, Item, ItemStruct};
+use syn::punctuated::Punctuated;
+use syn::{Field, Item, Token};
 
-use crate::syn_items::{derives, module_mut, remove_derive, segment_names};
+use crate::syn_items::{module_mut, segment_names};
 use crate::unions::serde_words;
-
-/// What the pass did to the `types` module.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct LeanDeserialize {
-    /// Structs that decode through the written impl.
-    pub written: usize,
-    /// Structs that keep serde's derive, each with the reason.
-    pub kept: Vec<String>,
-}
+use crate::written_impls::{replace_derive, Written};
 
 /// What `typify` writes for a required nullable field.
 const OPTION_DESERIALIZE: &str = "::std::option::Option::deserialize";
 
 /// Replaces serde's derived `Deserialize` of every struct in `types` that it can.
-pub fn write_struct_impls(client: &mut syn::File) -> LeanDeserialize {
-    let mut outcome = LeanDeserialize::default();
-    let Some(types) = module_mut(&mut client.items, "types") else {
-        return outcome;
-    };
-    let mut out = Vec::with_capacity(types.len());
-    for mut item in std::mem::take(types) {
-        let written = match &mut item {
-            Item::Struct(s) if derives(&s.attrs, "Deserialize") => {
-                match plan(s).and_then(|fields| rewrite(s, &fields)) {
-                    Ok(written) => Some(written),
-                    Err(reason) => {
-                        outcome.kept.push(format!("{} ({reason})", s.ident));
-                        None
-                    }
-                }
-            }
-            _ => None,
-        };
-        out.push(item);
-        if let Some(impl_items) = written {
-            out.extend(impl_items);
-            outcome.written += 1;
+pub fn write_struct_impls(client: &mut syn::File) -> Written {
+    let outcome = replace_derive(client, "Deserialize", |name, fields| {
+        Ok(impl_tokens(name, &plan(fields)?))
+    });
+    if outcome.written > 0 {
+        if let Some(types) = module_mut(&mut client.items, "types") {
+            types.splice(0..0, short_names());
         }
     }
-    if outcome.written > 0 {
-        out.splice(0..0, short_names());
-    }
-    *types = out;
     outcome
 }
 
@@ -116,18 +89,8 @@ enum Missing {
 }
 
 /// The fields' plans, or why the struct keeps the derive.
-fn plan(s: &ItemStruct) -> Result<Vec<FieldPlan>, String> {
-    if !s.generics.params.is_empty() {
-        return Err("generic".into());
-    }
-    if s.attrs.iter().any(|a| a.path().is_ident("serde")) {
-        return Err("container attribute".into());
-    }
-    let Fields::Named(named) = &s.fields else {
-        return Err("unnamed fields".into());
-    };
-    named
-        .named
+fn plan(fields: &Punctuated<Field, Token![,]>) -> Result<Vec<FieldPlan>, String> {
+    fields
         .iter()
         .map(|f| {
             let ident = f.ident.clone().ok_or("a field without a name")?;
@@ -191,25 +154,6 @@ fn read_field_word(word: &str, value: Option<String>, plan: &mut FieldPlan) -> R
         _ => return Err(format!("serde attribute `{word}`")),
     }
     Ok(())
-}
-
-/// Takes `Deserialize` out of the struct's derives (and its serde attributes, when no
-/// remaining derive reads them) and returns the impl that replaces it; the struct is left
-/// as it was when the impl does not parse (a type this module writes wrongly).
-fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Vec<Item>, String> {
-    let written: syn::File = syn::parse2(impl_tokens(&s.ident, fields))
-        .map_err(|e| format!("the written impl does not parse: {e}"))?;
-    remove_derive(&mut s.attrs, "Deserialize");
-    // Serialize and schemars' JsonSchema read the same #[serde] attributes.
-    let serde_attrs_read = derives(&s.attrs, "Serialize") || derives(&s.attrs, "JsonSchema");
-    if !serde_attrs_read {
-        if let Fields::Named(named) = &mut s.fields {
-            for f in &mut named.named {
-                f.attrs.retain(|a| !a.path().is_ident("serde"));
-            }
-        }
-    }
-    Ok(written.items)
 }
 
 /// `expr?` without the `?`: every error in `visit_map` is already `A::Error`, and the
@@ -291,7 +235,7 @@ fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
 mod tests {
     use super::*;
 
-    fn run(src: &str) -> (String, LeanDeserialize) {
+    fn run(src: &str) -> (String, Written) {
         let mut file: syn::File = syn::parse_str(src).expect("fixture parses");
         let outcome = write_struct_impls(&mut file);
         (prettyplease::unparse(&file), outcome)
@@ -318,7 +262,7 @@ mod tests {
         "#);
         assert_eq!(
             outcome,
-            LeanDeserialize {
+            Written {
                 written: 1,
                 kept: vec![]
             }
@@ -383,43 +327,31 @@ mod tests {
 
     #[test]
     fn what_it_cannot_write_keeps_the_derive_and_is_named() {
-        let src = r#"
+        let (out, outcome) = run(crate::written_impls::UNWRITABLE);
+        assert_eq!(outcome.written, 0);
+        let reasons: Vec<&str> = outcome.kept.iter().map(String::as_str).collect();
+        assert_eq!(
+            reasons,
+            [
+                "Wrapped (container attribute)",
+                "Tuple (unnamed fields)",
+                "Flat (field `rest`: serde attribute `flatten`)",
+            ]
+        );
+        assert_eq!(out.matches("::serde::Deserialize").count(), 4, "{out}");
+        let (_, outcome) = run(r#"
             pub mod types {
-                #[derive(::serde::Deserialize)]
-                #[serde(transparent)]
-                pub struct Wrapped { pub inner: i64 }
-                #[derive(::serde::Deserialize)]
-                pub struct Tuple(pub i64);
                 #[derive(::serde::Deserialize)]
                 pub struct Other {
                     #[serde(deserialize_with = "crate::custom")]
                     pub x: i64,
                 }
-                #[derive(::serde::Deserialize)]
-                pub struct Flat {
-                    #[serde(flatten)]
-                    pub rest: ::serde_json::Map<String, ::serde_json::Value>,
-                }
-                #[derive(::serde::Deserialize)]
-                #[serde(untagged)]
-                pub enum Union { A(i64) }
             }
-        "#;
-        let (out, outcome) = run(src);
+        "#);
         assert_eq!(outcome.written, 0);
-        assert_eq!(outcome.kept.len(), 4, "{:?}", outcome.kept);
-        assert!(outcome.kept[0].starts_with("Wrapped (container attribute"));
-        assert!(outcome.kept[1].starts_with("Tuple (unnamed fields"));
-        assert!(
-            outcome.kept[2].contains("deserialize_with other than"),
-            "{:?}",
-            outcome.kept
+        assert_eq!(
+            outcome.kept,
+            ["Other (field `x`: deserialize_with other than Option::deserialize)"]
         );
-        assert!(
-            outcome.kept[3].contains("serde attribute `flatten`"),
-            "{:?}",
-            outcome.kept
-        );
-        assert_eq!(out.matches("::serde::Deserialize").count(), 5, "{out}");
     }
 }

@@ -17,48 +17,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
-use syn::{Fields, Item, ItemStruct};
+use syn::punctuated::Punctuated;
+use syn::{Field, Token};
 
-use crate::syn_items::{derives, module_mut, remove_derive};
 use crate::unions::serde_words;
-
-/// What the pass did to the `types` module.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct LeanSerialize {
-    /// Structs that encode through the written impl.
-    pub written: usize,
-    /// Structs that keep serde's derive, each with the reason.
-    pub kept: Vec<String>,
-}
+use crate::written_impls::{replace_derive, Written};
 
 /// Replaces serde's derived `Serialize` of every struct in `types` that it can.
-pub fn write_struct_impls(client: &mut syn::File) -> LeanSerialize {
-    let mut outcome = LeanSerialize::default();
-    let Some(types) = module_mut(&mut client.items, "types") else {
-        return outcome;
-    };
-    let mut out = Vec::with_capacity(types.len());
-    for mut item in std::mem::take(types) {
-        let written = match &mut item {
-            Item::Struct(s) if derives(&s.attrs, "Serialize") => {
-                match plan(s).and_then(|fields| rewrite(s, &fields)) {
-                    Ok(written) => Some(written),
-                    Err(reason) => {
-                        outcome.kept.push(format!("{} ({reason})", s.ident));
-                        None
-                    }
-                }
-            }
-            _ => None,
-        };
-        out.push(item);
-        if let Some(impl_item) = written {
-            out.push(impl_item);
-            outcome.written += 1;
-        }
-    }
-    *types = out;
-    outcome
+pub fn write_struct_impls(client: &mut syn::File) -> Written {
+    replace_derive(client, "Serialize", |name, fields| {
+        Ok(impl_tokens(name, &plan(fields)?))
+    })
 }
 
 /// How one field is encoded.
@@ -71,18 +40,8 @@ struct FieldPlan {
 }
 
 /// The fields' plans, or why the struct keeps the derive.
-fn plan(s: &ItemStruct) -> Result<Vec<FieldPlan>, String> {
-    if !s.generics.params.is_empty() {
-        return Err("generic".into());
-    }
-    if s.attrs.iter().any(|a| a.path().is_ident("serde")) {
-        return Err("container attribute".into());
-    }
-    let Fields::Named(named) = &s.fields else {
-        return Err("unnamed fields".into());
-    };
-    named
-        .named
+fn plan(fields: &Punctuated<Field, Token![,]>) -> Result<Vec<FieldPlan>, String> {
+    fields
         .iter()
         .map(|f| {
             let ident = f.ident.clone().ok_or("a field without a name")?;
@@ -117,24 +76,6 @@ fn read_field_word(word: &str, value: Option<String>, plan: &mut FieldPlan) -> R
         _ => return Err(format!("serde attribute `{word}`")),
     }
     Ok(())
-}
-
-/// Takes `Serialize` out of the struct's derives (and its serde attributes, when no
-/// remaining derive reads them) and returns the impl that replaces it; the struct is left
-/// as it was when the impl does not parse (a type this module writes wrongly).
-fn rewrite(s: &mut ItemStruct, fields: &[FieldPlan]) -> Result<Item, String> {
-    let written: Item = syn::parse2(impl_tokens(&s.ident, fields))
-        .map_err(|e| format!("the written impl does not parse: {e}"))?;
-    remove_derive(&mut s.attrs, "Serialize");
-    let serde_attrs_read = derives(&s.attrs, "Deserialize") || derives(&s.attrs, "JsonSchema");
-    if !serde_attrs_read {
-        if let Fields::Named(named) = &mut s.fields {
-            for f in &mut named.named {
-                f.attrs.retain(|a| !a.path().is_ident("serde"));
-            }
-        }
-    }
-    Ok(written)
 }
 
 fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
@@ -175,7 +116,7 @@ fn impl_tokens(name: &syn::Ident, fields: &[FieldPlan]) -> TokenStream {
 mod tests {
     use super::*;
 
-    fn run(src: &str) -> (String, LeanSerialize) {
+    fn run(src: &str) -> (String, Written) {
         let mut file: syn::File = syn::parse_str(src).expect("fixture parses");
         let outcome = write_struct_impls(&mut file);
         (prettyplease::unparse(&file), outcome)
@@ -199,7 +140,7 @@ mod tests {
         "#);
         assert_eq!(
             outcome,
-            LeanSerialize {
+            Written {
                 written: 1,
                 kept: vec![]
             }
@@ -257,43 +198,37 @@ mod tests {
 
     #[test]
     fn what_it_cannot_write_keeps_the_derive_and_is_named() {
-        let src = r#"
+        let (out, outcome) = run(crate::written_impls::UNWRITABLE);
+        assert_eq!(outcome.written, 0);
+        let reasons: Vec<&str> = outcome.kept.iter().map(String::as_str).collect();
+        assert_eq!(
+            reasons,
+            [
+                "Wrapped (container attribute)",
+                "Tuple (unnamed fields)",
+                "Flat (field `rest`: serde attribute `flatten`)",
+            ]
+        );
+        assert_eq!(out.matches("::serde::Serialize").count(), 4, "{out}");
+        // A field attribute only decoding reads is not a reason to keep the derive.
+        let (_, outcome) = run(r#"
             pub mod types {
-                #[derive(::serde::Serialize)]
-                #[serde(transparent)]
-                pub struct Wrapped { pub inner: i64 }
-                #[derive(::serde::Serialize)]
-                pub struct Tuple(pub i64);
                 #[derive(::serde::Serialize)]
                 pub struct Custom {
                     #[serde(serialize_with = "crate::custom")]
                     pub x: i64,
                 }
                 #[derive(::serde::Serialize)]
-                pub struct Flat {
-                    #[serde(flatten)]
-                    pub rest: ::serde_json::Map<String, ::serde_json::Value>,
+                pub struct Decoded {
+                    #[serde(default = "crate::zero", deserialize_with = "crate::custom")]
+                    pub x: i64,
                 }
-                #[derive(::serde::Serialize)]
-                #[serde(untagged)]
-                pub enum Union { A(i64) }
             }
-        "#;
-        let (out, outcome) = run(src);
-        assert_eq!(outcome.written, 0);
-        assert_eq!(outcome.kept.len(), 4, "{:?}", outcome.kept);
-        assert!(outcome.kept[0].starts_with("Wrapped (container attribute"));
-        assert!(outcome.kept[1].starts_with("Tuple (unnamed fields"));
-        assert!(
-            outcome.kept[2].contains("serde attribute `serialize_with`"),
-            "{:?}",
-            outcome.kept
+        "#);
+        assert_eq!(outcome.written, 1);
+        assert_eq!(
+            outcome.kept,
+            ["Custom (field `x`: serde attribute `serialize_with`)"]
         );
-        assert!(
-            outcome.kept[3].contains("serde attribute `flatten`"),
-            "{:?}",
-            outcome.kept
-        );
-        assert_eq!(out.matches("::serde::Serialize").count(), 5, "{out}");
     }
 }

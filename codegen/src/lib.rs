@@ -41,6 +41,7 @@ mod spec_path;
 mod syn_items;
 mod type_graph;
 mod unions;
+mod written_impls;
 
 pub use error::{CodegenError, ErrorKind};
 pub use generate::{format, GenerateOptions};
