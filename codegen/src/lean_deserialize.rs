@@ -243,23 +243,7 @@ mod tests {
 
     #[test]
     fn a_typify_struct_gets_the_written_impl_and_keeps_its_other_derives() {
-        let (out, outcome) = run(r#"
-            pub mod types {
-                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-                pub struct Booking {
-                    #[serde(rename = "eventUid")]
-                    pub event_uid: ::std::string::String,
-                    #[serde(rename = "calId", deserialize_with = "::std::option::Option::deserialize")]
-                    pub cal_id: ::std::option::Option<::std::string::String>,
-                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-                    pub tags: ::std::vec::Vec<::std::string::String>,
-                    #[serde(default = "defaults::default_bool::<true>")]
-                    pub r#type: bool,
-                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-                    pub note: ::std::option::Option<::std::string::String>,
-                }
-            }
-        "#);
+        let (out, outcome) = run(crate::written_impls::TYPIFY_STRUCT);
         assert_eq!(
             outcome,
             Written {

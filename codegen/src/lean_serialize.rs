@@ -124,20 +124,7 @@ mod tests {
 
     #[test]
     fn a_typify_struct_gets_the_written_impl_and_keeps_its_other_derives() {
-        let (out, outcome) = run(r#"
-            pub mod types {
-                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-                pub struct Booking {
-                    #[serde(rename = "eventUid")]
-                    pub event_uid: ::std::string::String,
-                    #[serde(rename = "calId", deserialize_with = "::std::option::Option::deserialize")]
-                    pub cal_id: ::std::option::Option<::std::string::String>,
-                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-                    pub tags: ::std::vec::Vec<::std::string::String>,
-                    pub r#type: bool,
-                }
-            }
-        "#);
+        let (out, outcome) = run(crate::written_impls::TYPIFY_STRUCT);
         assert_eq!(
             outcome,
             Written {
@@ -152,7 +139,8 @@ mod tests {
         let begin = r#"::calcom::ser::Fields::begin(
             serializer,
             "Booking",
-            3 + usize::from(!::std::vec::Vec::is_empty(&self.tags)),
+            3 + usize::from(!::std::vec::Vec::is_empty(&self.tags))
+                + usize::from(!::std::option::Option::is_none(&self.note)),
         )"#;
         let squash = |s: &str| s.split_whitespace().collect::<String>();
         assert!(squash(&out).contains(&squash(begin)), "{out}");

@@ -98,6 +98,27 @@ fn take_derive(s: &mut syn::ItemStruct, derive: &str) {
     }
 }
 
+/// One fixture for both passes' tests: a struct as typify writes one, with every serde
+/// attribute typify gives a field.
+#[cfg(test)]
+pub(crate) const TYPIFY_STRUCT: &str = r#"
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Booking {
+                    #[serde(rename = "eventUid")]
+                    pub event_uid: ::std::string::String,
+                    #[serde(rename = "calId", deserialize_with = "::std::option::Option::deserialize")]
+                    pub cal_id: ::std::option::Option<::std::string::String>,
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                    #[serde(default = "defaults::default_bool::<true>")]
+                    pub r#type: bool,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub note: ::std::option::Option<::std::string::String>,
+                }
+            }
+        "#;
+
 /// One fixture for both passes' tests: what each must leave to the derive.
 #[cfg(test)]
 pub(crate) const UNWRITABLE: &str = r#"
