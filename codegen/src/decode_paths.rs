@@ -16,11 +16,8 @@ pub fn located_decode_errors(client: &mut syn::File) -> usize {
 struct Rewrite(usize);
 
 impl VisitMut for Rewrite {
-    // The generated types have no `send()`: not walking them is most of this pass's time.
     fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
-        if module.ident != "types" {
-            syn::visit_mut::visit_item_mod_mut(self, module);
-        }
+        crate::syn_items::visit_unless_types(self, module);
     }
 
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {

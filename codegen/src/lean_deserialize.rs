@@ -236,9 +236,7 @@ mod tests {
     use super::*;
 
     fn run(src: &str) -> (String, Written) {
-        let mut file: syn::File = syn::parse_str(src).expect("fixture parses");
-        let outcome = write_struct_impls(&mut file);
-        (prettyplease::unparse(&file), outcome)
+        crate::written_impls::run_pass(write_struct_impls, src)
     }
 
     #[test]
@@ -310,19 +308,8 @@ mod tests {
     }
 
     #[test]
-    fn what_it_cannot_write_keeps_the_derive_and_is_named() {
-        let (out, outcome) = run(crate::written_impls::UNWRITABLE);
-        assert_eq!(outcome.written, 0);
-        let reasons: Vec<&str> = outcome.kept.iter().map(String::as_str).collect();
-        assert_eq!(
-            reasons,
-            [
-                "Wrapped (container attribute)",
-                "Tuple (unnamed fields)",
-                "Flat (field `rest`: serde attribute `flatten`)",
-            ]
-        );
-        assert_eq!(out.matches("::serde::Deserialize").count(), 4, "{out}");
+    fn a_custom_decoder_keeps_the_derive_and_is_named() {
+        // What neither written impl can take: `written_impls`' tests.
         let (_, outcome) = run(r#"
             pub mod types {
                 #[derive(::serde::Deserialize)]

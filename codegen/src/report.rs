@@ -70,6 +70,28 @@ fn push_names(out: &mut String, prefix: &str, names: &[String]) {
     }
 }
 
+/// The line of a pass that replaces a serde derive with a written impl (`lean_deserialize`,
+/// `lean_serialize`), when it did anything, and the structs that keep the derive.
+fn push_written(
+    out: &mut String,
+    verbose: bool,
+    label: &str,
+    how: &str,
+    written: usize,
+    kept: &[String],
+) {
+    if written + kept.len() == 0 {
+        return;
+    }
+    out.push_str(&format!(
+        "{label:<24} {written:>5} structs {how}; {} keep serde's derive\n",
+        kept.len()
+    ));
+    if verbose {
+        push_names(out, "kept: ", kept);
+    }
+}
+
 /// The whole story of one generation.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -327,28 +349,22 @@ impl Report {
                 push_names(&mut out, "kept apart: ", &self.identical_types_kept_apart);
             }
         }
-        if self.lean_deserialize + self.serde_derive_kept.len() > 0 {
-            out.push_str(&format!(
-                "{:<24} {:>5} structs decode through the written impl (visit_map only); {} keep serde's derive\n",
-                "lean Deserialize",
-                self.lean_deserialize,
-                self.serde_derive_kept.len()
-            ));
-            if verbose {
-                push_names(&mut out, "kept: ", &self.serde_derive_kept);
-            }
-        }
-        if self.lean_serialize + self.serialize_derive_kept.len() > 0 {
-            out.push_str(&format!(
-                "{:<24} {:>5} structs encode through the written impl (calcom::ser::Fields); {} keep serde's derive\n",
-                "lean Serialize",
-                self.lean_serialize,
-                self.serialize_derive_kept.len()
-            ));
-            if verbose {
-                push_names(&mut out, "kept: ", &self.serialize_derive_kept);
-            }
-        }
+        push_written(
+            &mut out,
+            verbose,
+            "lean Deserialize",
+            "decode through the written impl (visit_map only)",
+            self.lean_deserialize,
+            &self.serde_derive_kept,
+        );
+        push_written(
+            &mut out,
+            verbose,
+            "lean Serialize",
+            "encode through the written impl (calcom::ser::Fields)",
+            self.lean_serialize,
+            &self.serialize_derive_kept,
+        );
         out.push_str(&format!(
             "paginated operations: {}\n",
             self.paginated_operations.len()

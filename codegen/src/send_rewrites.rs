@@ -58,11 +58,8 @@ struct Rewrite {
 }
 
 impl VisitMut for Rewrite {
-    // The generated types have no `send()`: not walking them is most of this pass's time.
     fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
-        if module.ident != "types" {
-            syn::visit_mut::visit_item_mod_mut(self, module);
-        }
+        crate::syn_items::visit_unless_types(self, module);
     }
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {

@@ -50,11 +50,8 @@ struct Visit {
 }
 
 impl VisitMut for Visit {
-    // The generated types have no `send()`: not walking them is most of this pass's time.
     fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
-        if module.ident != "types" {
-            syn::visit_mut::visit_item_mod_mut(self, module);
-        }
+        crate::syn_items::visit_unless_types(self, module);
     }
 
     fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {

@@ -19,6 +19,17 @@ pub(crate) fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mu
     })
 }
 
+/// Walks `module` with `visitor` unless it is the generated `types`, which hold no `send()`
+/// and no operation builder: skipping them is most of a `send()` rewrite's time.
+pub(crate) fn visit_unless_types<V: syn::visit_mut::VisitMut + ?Sized>(
+    visitor: &mut V,
+    module: &mut syn::ItemMod,
+) {
+    if module.ident != "types" {
+        syn::visit_mut::visit_item_mod_mut(visitor, module);
+    }
+}
+
 /// The last path segment of a type (`types::Output` → `Output`); `None` for other types.
 pub(crate) fn last_segment(ty: &syn::Type) -> Option<String> {
     match ty {

@@ -98,6 +98,18 @@ fn take_derive(s: &mut syn::ItemStruct, derive: &str) {
     }
 }
 
+/// A written-impl pass (`lean_deserialize::write_struct_impls`, `lean_serialize::…`).
+#[cfg(test)]
+pub(crate) type Pass = fn(&mut syn::File) -> Written;
+
+/// Runs a written-impl pass on `src`: the file it leaves, formatted, and what it did.
+#[cfg(test)]
+pub(crate) fn run_pass(pass: Pass, src: &str) -> (String, Written) {
+    let mut file: syn::File = syn::parse_str(src).expect("fixture parses");
+    let outcome = pass(&mut file);
+    (prettyplease::unparse(&file), outcome)
+}
+
 /// One fixture for both passes' tests: a struct as typify writes one, with every serde
 /// attribute typify gives a field.
 #[cfg(test)]
@@ -167,6 +179,35 @@ mod tests {
         assert!(text.contains("#[derive(::serde::Serialize)]"), "{text}");
         assert!(text.contains("#[derive(Clone)]"), "{text}");
         assert_eq!(text.matches("impl Marker for").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn what_neither_pass_can_write_keeps_the_derive_and_is_named() {
+        let passes: [(Pass, &str); 2] = [
+            (
+                crate::lean_deserialize::write_struct_impls,
+                "::serde::Deserialize",
+            ),
+            (
+                crate::lean_serialize::write_struct_impls,
+                "::serde::Serialize",
+            ),
+        ];
+        for (pass, derive) in passes {
+            let (out, outcome) = run_pass(pass, UNWRITABLE);
+            assert_eq!(outcome.written, 0, "{derive}");
+            let reasons: Vec<&str> = outcome.kept.iter().map(String::as_str).collect();
+            assert_eq!(
+                reasons,
+                [
+                    "Wrapped (container attribute)",
+                    "Tuple (unnamed fields)",
+                    "Flat (field `rest`: serde attribute `flatten`)",
+                ],
+                "{derive}"
+            );
+            assert_eq!(out.matches(derive).count(), 4, "{out}");
+        }
     }
 
     #[test]
